@@ -1,0 +1,11 @@
+// Integration and end-to-end tests: apps/*/test/*.int-spec.ts and *.e2e-spec.ts, against the real
+// Kafka broker and MongoDB-wire database that tools/run.sh starts (KAFKA_BROKERS, MONGODB_URI).
+const preset = require('./jest.preset.js');
+
+module.exports = {
+  ...preset,
+  rootDir: '.',
+  testMatch: ['<rootDir>/apps/*/test/**/*.int-spec.ts', '<rootDir>/apps/*/test/**/*.e2e-spec.ts'],
+  testTimeout: 120_000,
+  maxWorkers: 1,
+};

@@ -1,0 +1,6 @@
+module.exports = {
+  displayName: 'api-keys',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+  testMatch: ['<rootDir>/src/**/*.spec.ts'],
+};

@@ -1,0 +1,23 @@
+import { createHmac } from 'node:crypto';
+import { hashApiKey, secretsEqual } from './api-key.hasher';
+
+describe('api key hashing', () => {
+  it('is HMAC-SHA256 with the pepper, hex', () => {
+    const expected = createHmac('sha256', 'pepper-1').update('sp_org_x').digest('hex');
+    expect(hashApiKey('sp_org_x', 'pepper-1')).toBe(expected);
+    expect(hashApiKey('sp_org_x', 'pepper-1')).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('depends on the pepper and on the key', () => {
+    expect(hashApiKey('k', 'p1')).not.toBe(hashApiKey('k', 'p2'));
+    expect(hashApiKey('k1', 'p')).not.toBe(hashApiKey('k2', 'p'));
+    expect(hashApiKey('k', 'p')).not.toContain('k');
+  });
+
+  it('compares secrets of any length', () => {
+    expect(secretsEqual('token', 'token')).toBe(true);
+    expect(secretsEqual('token', 'token2')).toBe(false);
+    expect(secretsEqual('', 'x')).toBe(false);
+    expect(secretsEqual('', '')).toBe(true);
+  });
+});

@@ -1,0 +1,16 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/** HMAC-SHA256 of the key with the server-side pepper, hex. The only form in which keys are stored. */
+export function hashApiKey(key: string, pepper: string): string {
+  return createHmac('sha256', pepper).update(key, 'utf8').digest('hex');
+}
+
+/**
+ * Constant-time equality of two secrets of any length: both sides are HMACed with a per-call
+ * key first, so neither the content nor the length leaks through timing.
+ */
+export function secretsEqual(a: string, b: string, pepper = 'secrets-equal'): boolean {
+  const ha = createHmac('sha256', pepper).update(a, 'utf8').digest();
+  const hb = createHmac('sha256', pepper).update(b, 'utf8').digest();
+  return timingSafeEqual(ha, hb);
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+/** Roles a member can hold (StatusPal's). `billing` exists at org level only. */
+export const ORG_ROLES = ['owner', 'admin', 'editor', 'viewer', 'billing'] as const;
+export const PAGE_ROLES = ['owner', 'admin', 'editor', 'viewer'] as const;
+export type OrgRole = (typeof ORG_ROLES)[number];
+export type PageRole = (typeof PAGE_ROLES)[number];
+
+/** Access level of a key: least privilege (`read`) is the default. */
+export const KEY_ACCESS = ['read', 'read_write'] as const;
+export type KeyAccess = (typeof KEY_ACCESS)[number];
+
+export const KEY_TYPES = ['org', 'user'] as const;
+export type KeyType = (typeof KEY_TYPES)[number];
+
+/** Permissions of DESIGN.md's role table. */
+export const PERMISSIONS = [
+  'status_page:read',
+  'status_page:write',
+  'status_page:delete',
+  'incident:read',
+  'incident:write',
+  'subscription:read',
+  'subscription:write',
+  'member:read',
+  'billing:read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** Ids of orgs, pages, users and keys: URL-safe, no '.', '$' or '/'. */
+export const idSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, "_" and "-"');
+
+export const orgRoleSchema = z.enum(ORG_ROLES);
+export const pageRoleSchema = z.enum(PAGE_ROLES);
+export const keyAccessSchema = z.enum(KEY_ACCESS);
+export const keyTypeSchema = z.enum(KEY_TYPES);
+export const permissionSchema = z.enum(PERMISSIONS);

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { idSchema, keyAccessSchema, keyTypeSchema } from '../../access/vocabulary';
+import { defineEvent } from '../envelope';
+
+/**
+ * An API key was created (or issued by a roll). Carries the key's HMAC-SHA256 hash, never the key.
+ * aggregateId: keyId.
+ */
+export const KEY_CREATED = 'KeyCreated';
+export const keyCreatedEventSchema = defineEvent(
+  KEY_CREATED,
+  z.object({
+    keyId: idSchema,
+    keyHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex HMAC-SHA256'),
+    type: keyTypeSchema,
+    userId: idSchema.nullable(),
+    name: z.string().min(1).max(200),
+    access: keyAccessSchema,
+    statusPageIds: z.array(idSchema).nullable(),
+    expiresAt: z.iso.datetime().nullable(),
+    allowedIps: z.array(z.string().min(1).max(64)).nullable(),
+    prefix: z.string().min(1).max(20),
+    last4: z.string().length(4),
+    rolledFrom: idSchema.nullable(),
+  }),
+);
+export type KeyCreatedEvent = z.infer<typeof keyCreatedEventSchema>;

@@ -1,0 +1,35 @@
+import { INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { HttpErrorsFilter } from '../http/http-errors.filter';
+
+export interface HttpAppOptions {
+  port: number;
+  host: string;
+  /** OpenAPI document served at /docs (JSON at /docs-json). */
+  docs?: { title: string; description: string; bearer?: boolean };
+  /** Extra setup before listen (middleware, microservices...). */
+  configure?: (app: INestApplication) => void | Promise<void>;
+}
+
+/**
+ * The common bootstrap of every service: pino logger, one JSON error shape, body size limit,
+ * shutdown hooks (SIGINT/SIGTERM close Kafka and MongoDB cleanly), optional OpenAPI at /docs.
+ */
+export async function startHttpApp(module: Type<unknown>, options: HttpAppOptions): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: true, rawBody: false });
+  app.useLogger(app.get(Logger));
+  app.useGlobalFilters(new HttpErrorsFilter());
+  app.useBodyParser('json', { limit: '100kb' });
+  app.enableShutdownHooks();
+  if (options.docs) {
+    let builder = new DocumentBuilder().setTitle(options.docs.title).setDescription(options.docs.description).setVersion('1');
+    if (options.docs.bearer) builder = builder.addBearerAuth();
+    SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, builder.build()));
+  }
+  await options.configure?.(app);
+  await app.listen(options.port, options.host);
+  return app;
+}

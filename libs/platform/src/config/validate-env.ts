@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/**
+ * For `ConfigModule.forRoot({ validate })`: parses the environment with a zod schema and stops the
+ * service at start with one line per bad variable, naming it and the reason.
+ */
+export function validateEnv<S extends z.ZodType>(schema: S): (raw: Record<string, unknown>) => z.infer<S> {
+  return (raw) => {
+    const result = schema.safeParse(raw);
+    if (!result.success) {
+      const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+      throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+    }
+    return result.data;
+  };
+}
+
+/** A comma-separated list of host:port. */
+export const brokersSchema = z
+  .string({ error: 'is required (comma-separated host:port list)' })
+  .min(1)
+  .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
+  .refine((list) => list.length > 0 && list.every((b) => /^[^\s:]+:\d+$/.test(b)), 'must be host:port[,host:port...]');
+
+export const mongoUriSchema = z
+  .string({ error: 'is required (mongodb://host:port/db)' })
+  .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://');
+
+export const portSchema = z.coerce.number().int().min(1).max(65535);
+
+export const secretSchema = (name: string) =>
+  z.string({ error: `is required (${name})` }).min(16, `must be at least 16 characters (${name})`);
+
+export const logLevelSchema = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info');
+
+/** Variables every service shares. */
+export const commonEnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: logLevelSchema,
+  KAFKA_BROKERS: brokersSchema,
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(5).default(1),
+  KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(64).default(3),
+});
+export type CommonEnv = z.infer<typeof commonEnvSchema>;

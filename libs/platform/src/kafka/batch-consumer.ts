@@ -1,0 +1,277 @@
+import { Logger } from '@nestjs/common';
+import { EventEmitter } from 'node:events';
+import { Consumer, IHeaders, Kafka, KafkaMessage, logLevel } from 'kafkajs';
+import type { z } from 'zod';
+import { DEAD_LETTER_HEADERS } from '@sp/contracts';
+import { kafkaLogCreator } from './kafka-log';
+import type { KafkaPublisher } from './kafka.publisher';
+
+export interface ConsumedMessage<T> {
+  value: T;
+  partition: number;
+  offset: string;
+  key: string | null;
+}
+
+export interface BatchConsumerOptions<T> {
+  brokers: string[];
+  clientId: string;
+  groupId: string;
+  topic: string;
+  deadLetterTopic: string;
+  fromBeginning: boolean;
+  /** Every message is validated with this schema; a failure sends it to the dead-letter topic. */
+  schema: z.ZodType<T>;
+  /** Applies valid messages in order. Must be idempotent: a batch is retried whole after an error. */
+  handle: (messages: ConsumedMessage<T>[]) => Promise<void>;
+  /** Publisher for the dead-letter topic. */
+  publisher: KafkaPublisher;
+  retry?: { initialMs: number; maxMs: number };
+  /** Called when kafkajs gives up on the consumer for good; the default exits so a supervisor restarts us. */
+  onFatal?: (error: Error) => void;
+  /** Upper bound of messages per handler call. */
+  maxBatchSize?: number;
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** JSON + schema validation of one raw message; never throws. */
+export function parseMessage<T>(schema: z.ZodType<T>, raw: Buffer | null): ParseResult<T> {
+  if (raw === null || raw.length === 0) return { ok: false, error: 'empty message' };
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString('utf8'));
+  } catch (err) {
+    return { ok: false, error: `invalid JSON: ${(err as Error).message}` };
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    return { ok: false, error: `schema: ${issues.join('; ')}` };
+  }
+  return { ok: true, value: parsed.data };
+}
+
+/** Exponential backoff with full jitter, capped. */
+export function backoffMs(attempt: number, initialMs: number, maxMs: number): number {
+  const ceiling = Math.min(maxMs, initialMs * 2 ** Math.min(attempt - 1, 20));
+  return Math.max(initialMs, Math.floor(Math.random() * ceiling));
+}
+
+/**
+ * A validated, batched Kafka consumer (kafkajs `eachBatch`):
+ *  - malformed or schema-invalid messages go to the dead-letter topic with the error and their
+ *    original headers, and the partition moves on;
+ *  - the handler gets the valid messages of a batch in order; when it throws (say the database is
+ *    down) the same messages are retried with backoff, never skipped or reordered, and offsets are
+ *    committed only after success;
+ *  - it knows the topic's end offsets at start and reports when it has caught up with them;
+ *  - a crash kafkajs will not restart from ends the process (onFatal).
+ */
+export class BatchConsumer<T> extends EventEmitter {
+  private readonly logger: Logger;
+  private readonly consumer: Consumer;
+  private readonly kafka: Kafka;
+  /** Next offset to process, per partition. */
+  private readonly positions = new Map<number, bigint>();
+  /** End offsets of the topic when we started: "caught up" means reaching them. */
+  private readonly startEnds = new Map<number, bigint>();
+  private caughtUp = false;
+  private running = false;
+  private lastError: string | null = null;
+  deadLettered = 0;
+  processed = 0;
+
+  constructor(private readonly options: BatchConsumerOptions<T>) {
+    super();
+    this.logger = new Logger(`BatchConsumer:${options.topic}`);
+    this.kafka = new Kafka({
+      brokers: options.brokers,
+      clientId: options.clientId,
+      logLevel: logLevel.WARN,
+      logCreator: kafkaLogCreator,
+    });
+    this.consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      maxWaitTimeInMs: 100,
+    });
+  }
+
+  get isCaughtUp(): boolean {
+    return this.caughtUp;
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  get error(): string | null {
+    return this.lastError;
+  }
+
+  async start(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const [committed] = await admin.fetchOffsets({ groupId: this.options.groupId, topics: [this.options.topic] });
+      const committedBy = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+      for (const p of await admin.fetchTopicOffsets(this.options.topic)) {
+        const high = BigInt(p.high);
+        this.startEnds.set(p.partition, high);
+        const done = committedBy.get(p.partition) ?? -1n;
+        // Where consumption will start: the group's committed offset, else the end (latest) or the
+        // start (earliest, and an empty partition has nothing to catch up with).
+        if (done >= 0n) this.positions.set(p.partition, done);
+        else if (!this.options.fromBeginning || p.high === p.low) this.positions.set(p.partition, high);
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    this.updateCaughtUp();
+
+    this.consumer.on(this.consumer.events.CRASH, (event) => {
+      const { error, restart } = event.payload as { error: Error; restart: boolean };
+      this.lastError = error.message;
+      if (!restart) {
+        this.running = false;
+        this.logger.error(`consumer crashed and will not restart: ${error.message}`);
+        (this.options.onFatal ?? defaultFatal)(error);
+      }
+    });
+
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: this.options.fromBeginning });
+    await this.consumer.run({
+      autoCommit: true,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+        await this.processBatch(batch.partition, batch.messages, { resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale });
+      },
+    });
+    this.running = true;
+  }
+
+  private async processBatch(
+    partition: number,
+    messages: KafkaMessage[],
+    ctl: {
+      resolveOffset: (offset: string) => void;
+      heartbeat: () => Promise<void>;
+      commitOffsetsIfNecessary: () => Promise<void>;
+      isRunning: () => boolean;
+      isStale: () => boolean;
+    },
+  ): Promise<void> {
+    const max = this.options.maxBatchSize ?? 500;
+    for (let start = 0; start < messages.length; start += max) {
+      const chunk = messages.slice(start, start + max);
+      const valid: ConsumedMessage<T>[] = [];
+      const invalid: { message: KafkaMessage; error: string }[] = [];
+      for (const message of chunk) {
+        const parsed = parseMessage(this.options.schema, message.value);
+        if (parsed.ok) valid.push({ value: parsed.value, partition, offset: message.offset, key: message.key?.toString() ?? null });
+        else invalid.push({ message, error: parsed.error });
+      }
+
+      const done = await this.withRetry(ctl, async () => {
+        if (invalid.length > 0) await this.deadLetter(partition, invalid);
+        invalid.length = 0; // dead-lettered once even if the handler below needs retries
+        if (valid.length > 0) await this.options.handle(valid);
+      });
+      if (!done) return; // stopping or rebalanced: not resolved, so redelivered to whoever owns it next
+
+      const last = chunk[chunk.length - 1].offset;
+      ctl.resolveOffset(last);
+      this.positions.set(partition, BigInt(last) + 1n);
+      this.processed += valid.length;
+      await ctl.commitOffsetsIfNecessary();
+      this.updateCaughtUp();
+      this.emit('applied', partition);
+    }
+    await ctl.heartbeat().catch(() => undefined);
+  }
+
+  private async withRetry(
+    ctl: { heartbeat: () => Promise<void>; isRunning: () => boolean; isStale: () => boolean },
+    work: () => Promise<void>,
+  ): Promise<boolean> {
+    const { initialMs, maxMs } = this.options.retry ?? { initialMs: 100, maxMs: 5_000 };
+    for (let attempt = 1; ; attempt++) {
+      if (!ctl.isRunning() || ctl.isStale()) return false;
+      try {
+        await work();
+        this.lastError = null;
+        return true;
+      } catch (err) {
+        this.lastError = (err as Error).message;
+        const wait = backoffMs(attempt, initialMs, maxMs);
+        this.logger.warn(`batch failed (attempt ${attempt}), retrying in ${wait} ms: ${this.lastError}`);
+        await sleep(wait);
+        try {
+          await ctl.heartbeat();
+        } catch {
+          return false; // rebalance in progress: give the partition up without resolving
+        }
+      }
+    }
+  }
+
+  private async deadLetter(partition: number, invalid: { message: KafkaMessage; error: string }[]): Promise<void> {
+    await this.options.publisher.publish(
+      this.options.deadLetterTopic,
+      invalid.map(({ message, error }) => ({
+        key: message.key?.toString() ?? '',
+        value: message.value ?? Buffer.alloc(0),
+        headers: {
+          ...(message.headers as IHeaders),
+          [DEAD_LETTER_HEADERS.error]: error.slice(0, 1000),
+          [DEAD_LETTER_HEADERS.sourceTopic]: this.options.topic,
+          [DEAD_LETTER_HEADERS.sourcePartition]: String(partition),
+          [DEAD_LETTER_HEADERS.sourceOffset]: message.offset,
+          [DEAD_LETTER_HEADERS.consumerGroup]: this.options.groupId,
+        },
+      })),
+    );
+    this.deadLettered += invalid.length;
+    for (const { message, error } of invalid) {
+      this.logger.warn(`dead-lettered ${this.options.topic}[${partition}]@${message.offset}: ${error}`);
+    }
+  }
+
+  private updateCaughtUp(): void {
+    if (this.caughtUp) return;
+    for (const [partition, end] of this.startEnds) {
+      if ((this.positions.get(partition) ?? -1n) < end) return;
+    }
+    this.caughtUp = true;
+    this.logger.log(`caught up with ${this.options.topic}`);
+    this.emit('caughtUp');
+  }
+
+  /** Messages between our position and the end offsets seen at start (0 once caught up). */
+  startLag(): number {
+    let lag = 0n;
+    for (const [partition, end] of this.startEnds) {
+      const pos = this.positions.get(partition) ?? 0n;
+      if (pos < end) lag += end - pos;
+    }
+    return Number(lag);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.consumer.disconnect().catch(() => undefined);
+  }
+}
+
+function defaultFatal(): void {
+  process.exit(1);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Local stack without Docker: Apache Kafka 3.9 (one KRaft node, jars from Maven Central, run on the
+# local JDK) and FerretDB 1.24 (built from the Go module proxy, SQLite backend), both on loopback.
+#
+# Sourced by tools/run.sh. Everything lives under .stack/ (git-ignored):
+#   .stack/kafka/libs      Kafka jars (cached: a second run resolves nothing)
+#   .stack/bin/ferretdb    FerretDB binary (cached, rebuilt only when tools/local-stack/ferretdb changes)
+#   .stack/<profile>/      data, config and logs of one profile ("dev" for npm start, "test" for npm test)
+#
+# stack_start exports KAFKA_BROKERS and MONGODB_URI for the processes started after it;
+# stack_stop stops what stack_start started (run.sh traps EXIT, INT and TERM to call it).
+
+STACK_ROOT="${STACK_ROOT:-$(pwd)/.stack}"
+STACK_SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+KAFKA_VERSION="3.9.2"
+STACK_PIDS=()
+
+stack_log() { printf '[stack] %s\n' "$*" >&2; }
+
+stack_require() {
+  local missing=()
+  command -v java >/dev/null 2>&1 || missing+=("java (JDK 17)")
+  command -v mvn >/dev/null 2>&1 || missing+=("mvn (Apache Maven)")
+  command -v go >/dev/null 2>&1 || missing+=("go (>= 1.22)")
+  if [ ${#missing[@]} -gt 0 ]; then
+    stack_log "missing prerequisite: ${missing[*]}."
+    stack_log "Install it, or run the system with Docker instead: 'docker compose up',"
+    stack_log "or point at existing servers with KAFKA_BROKERS=host:9092 MONGODB_URI=mongodb://host:27017."
+    return 1
+  fi
+}
+
+stack_fetch_kafka() {
+  local libs="$STACK_ROOT/kafka/libs" stamp="$STACK_ROOT/kafka/.version"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$KAFKA_VERSION" ] && ls "$libs"/kafka_2.13-*.jar >/dev/null 2>&1; then
+    return 0
+  fi
+  stack_log "resolving Apache Kafka $KAFKA_VERSION jars from Maven Central (once)"
+  rm -rf "$libs" && mkdir -p "$libs"
+  mvn -q -B -f "$STACK_SRC/kafka-pom.xml" -Dkafka.version="$KAFKA_VERSION" \
+    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$libs" >"$STACK_ROOT/kafka/mvn.log" 2>&1 \
+    || { stack_log "Maven failed, see $STACK_ROOT/kafka/mvn.log"; return 1; }
+  echo "$KAFKA_VERSION" >"$stamp"
+}
+
+stack_fetch_ferretdb() {
+  local bin="$STACK_ROOT/bin/ferretdb" stamp="$STACK_ROOT/bin/.ferretdb.sum" sum
+  sum=$(cat "$STACK_SRC/ferretdb/go.mod" "$STACK_SRC/ferretdb/go.sum" "$STACK_SRC/ferretdb/main.go" | sha256sum | cut -d' ' -f1)
+  if [ -x "$bin" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ]; then
+    return 0
+  fi
+  stack_log "building FerretDB 1.24.2 from the Go module proxy (once)"
+  mkdir -p "$STACK_ROOT/bin"
+  (cd "$STACK_SRC/ferretdb" && go build -ldflags=-checklinkname=0 -o "$bin" .) >"$STACK_ROOT/ferretdb-build.log" 2>&1 \
+    || { stack_log "go build failed, see $STACK_ROOT/ferretdb-build.log"; return 1; }
+  echo "$sum" >"$stamp"
+}
+
+# port_free PORT: true when nothing listens on 127.0.0.1:PORT
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+stack_start() {
+  local profile="${1:-dev}" fresh="${2:-}"
+  local kafka_port mongo_port
+  if [ "$profile" = "test" ]; then kafka_port="${STACK_KAFKA_PORT:-19092}"; mongo_port="${STACK_MONGO_PORT:-27018}";
+  else kafka_port="${STACK_KAFKA_PORT:-9092}"; mongo_port="${STACK_MONGO_PORT:-27017}"; fi
+  local dir="$STACK_ROOT/$profile"
+
+  stack_require && stack_fetch_kafka && stack_fetch_ferretdb || return 1
+  for p in "$kafka_port" "$((kafka_port + 1))" "$mongo_port"; do
+    port_free "$p" || { stack_log "port $p is already in use (another stack running?); set STACK_KAFKA_PORT/STACK_MONGO_PORT or stop it"; return 1; }
+  done
+  [ -n "$fresh" ] && rm -rf "$dir"
+  mkdir -p "$dir/kafka-data" "$dir/ferretdb-data" "$dir/logs"
+
+  cat >"$dir/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$((kafka_port + 1))
+listeners=PLAINTEXT://127.0.0.1:$kafka_port,CONTROLLER://127.0.0.1:$((kafka_port + 1))
+advertised.listeners=PLAINTEXT://127.0.0.1:$kafka_port
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$dir/kafka-data
+num.partitions=3
+auto.create.topics.enable=false
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=3
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+log.retention.hours=168
+PROPS
+  cat >"$dir/log4j.properties" <<PROPS
+log4j.rootLogger=WARN, file
+log4j.appender.file=org.apache.log4j.FileAppender
+log4j.appender.file.File=$dir/logs/kafka.log
+log4j.appender.file.layout=org.apache.log4j.PatternLayout
+log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka.server.KafkaRaftServer=INFO
+PROPS
+
+  local cp="$STACK_ROOT/kafka/libs/*"
+  local jvm=(-Xms256m -Xmx768m -XX:+UseG1GC -Djava.awt.headless=true "-Dlog4j.configuration=file:$dir/log4j.properties")
+  if [ ! -f "$dir/kafka-data/meta.properties" ]; then
+    local cluster_id
+    cluster_id=$(java "${jvm[@]}" -cp "$cp" kafka.tools.StorageTool random-uuid 2>>"$dir/logs/storage.log")
+    java "${jvm[@]}" -cp "$cp" kafka.tools.StorageTool format -t "$cluster_id" -c "$dir/server.properties" \
+      >>"$dir/logs/storage.log" 2>&1 || { stack_log "formatting Kafka storage failed, see $dir/logs/storage.log"; return 1; }
+  fi
+
+  stack_log "starting Kafka $KAFKA_VERSION on 127.0.0.1:$kafka_port and FerretDB on 127.0.0.1:$mongo_port ($profile)"
+  java "${jvm[@]}" -cp "$cp" kafka.Kafka "$dir/server.properties" >"$dir/logs/kafka.out" 2>&1 &
+  STACK_PIDS+=($!)
+  "$STACK_ROOT/bin/ferretdb" -listen-addr "127.0.0.1:$mongo_port" -sqlite-url "file:$dir/ferretdb-data/" \
+    >"$dir/logs/ferretdb.log" 2>&1 &
+  STACK_PIDS+=($!)
+
+  export KAFKA_BROKERS="127.0.0.1:$kafka_port"
+  export MONGODB_URI="mongodb://127.0.0.1:$mongo_port"
+  node "$STACK_SRC/wait-ready.js" || { stack_log "stack did not become healthy; logs in $dir/logs"; return 1; }
+  stack_log "stack ready: KAFKA_BROKERS=$KAFKA_BROKERS MONGODB_URI=$MONGODB_URI"
+}
+
+stack_stop() {
+  [ ${#STACK_PIDS[@]} -eq 0 ] && return 0
+  stack_log "stopping Kafka and FerretDB"
+  kill -TERM "${STACK_PIDS[@]}" 2>/dev/null
+  local i
+  for i in $(seq 1 60); do
+    kill -0 "${STACK_PIDS[@]}" 2>/dev/null || break
+    sleep 0.5
+  done
+  kill -KILL "${STACK_PIDS[@]}" 2>/dev/null
+  wait "${STACK_PIDS[@]}" 2>/dev/null
+  STACK_PIDS=()
+}
