@@ -62,7 +62,7 @@ port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 stack_start() {
   local profile="${1:-dev}" fresh="${2:-}"
   local kafka_port mongo_port
-  if [ "$profile" = "test" ]; then kafka_port="${STACK_KAFKA_PORT:-19092}"; mongo_port="${STACK_MONGO_PORT:-27018}";
+  if [ "$profile" != "dev" ]; then kafka_port="${STACK_KAFKA_PORT:-19092}"; mongo_port="${STACK_MONGO_PORT:-27018}";
   else kafka_port="${STACK_KAFKA_PORT:-9092}"; mongo_port="${STACK_MONGO_PORT:-27017}"; fi
   local dir="$STACK_ROOT/$profile"
 

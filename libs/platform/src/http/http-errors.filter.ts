@@ -16,12 +16,17 @@ export class HttpErrorsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
-      res.status(status).json(typeof body === 'object' && body !== null && 'error' in body ? body : toBody(status, body));
+      const own = typeof body === 'object' && body !== null && 'error' in body && !('statusCode' in body);
+      if (!own && status === 400 && /JSON/.test(exception.message)) {
+        res.status(400).json({ error: 'validation_failed', message: '(body): malformed JSON', details: [{ field: '(body)', reason: 'malformed JSON' }] });
+        return;
+      }
+      res.status(status).json(own ? body : toBody(status, body));
       return;
     }
     const e = exception as { type?: string; status?: number; message?: string };
     if (e?.type === 'entity.parse.failed') {
-      res.status(400).json({ error: 'validation_failed', message: 'body: malformed JSON', details: [{ field: '(body)', reason: 'malformed JSON' }] });
+      res.status(400).json({ error: 'validation_failed', message: '(body): malformed JSON', details: [{ field: '(body)', reason: 'malformed JSON' }] });
       return;
     }
     if (e?.type === 'entity.too.large') {

@@ -1,0 +1,90 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { getModelToken, MongooseModule } from '@nestjs/mongoose';
+import { PassportModule } from '@nestjs/passport';
+import { TerminusModule } from '@nestjs/terminus';
+import { TOPICS } from '@sp/contracts';
+import { createLoggerModule, ensureTopics, HealthController, KafkaPublisher, readinessIndicators, validateEnv } from '@sp/platform';
+import { ApiKey, ApiKeySchema } from './api-keys/api-key.schema';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { ApiKeysService } from './api-keys/api-keys.service';
+import { AdminTokenStrategy } from './auth/admin-token.strategy';
+import { keyServiceEnvSchema, type KeyServiceEnv } from './config/env.schema';
+import { KafkaReadiness, MongoReadiness } from './health/key-service.health';
+import { Member, MemberSchema } from './members/member.schema';
+import { MembersController } from './members/members.controller';
+import { MembersService } from './members/members.service';
+import { Org, OrgSchema } from './orgs/org.schema';
+import { OrgsController } from './orgs/orgs.controller';
+import { OrgsService } from './orgs/orgs.service';
+import { AggregateWriter } from './outbox/aggregate.writer';
+import { OUTBOX_MODELS, OutboxRelay } from './outbox/outbox.relay';
+import { StatusPage, StatusPageSchema } from './status-pages/status-page.schema';
+import { StatusPagesController } from './status-pages/status-pages.controller';
+import { StatusPagesService } from './status-pages/status-pages.service';
+import { AuditEvent, AuditEventSchema, KeyUsage, KeyUsageSchema } from './usage/audit.schemas';
+import { AuditLogRepository } from './usage/audit-log.repository';
+import { KeyUsageConsumer } from './usage/key-usage.consumer';
+import { UsageController } from './usage/usage.controller';
+
+const env = validateEnv(keyServiceEnvSchema);
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, validate: env, ignoreEnvFile: true }),
+    createLoggerModule('key-service', process.env.LOG_LEVEL ?? 'info'),
+    MongooseModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<KeyServiceEnv, true>) => ({
+        uri: config.get('MONGODB_URI', { infer: true }),
+        dbName: config.get('KEY_SERVICE_DB', { infer: true }),
+        serverSelectionTimeoutMS: 5000,
+      }),
+    }),
+    MongooseModule.forFeature([
+      { name: Org.name, schema: OrgSchema },
+      { name: StatusPage.name, schema: StatusPageSchema },
+      { name: Member.name, schema: MemberSchema },
+      { name: ApiKey.name, schema: ApiKeySchema },
+      { name: AuditEvent.name, schema: AuditEventSchema },
+      { name: KeyUsage.name, schema: KeyUsageSchema },
+    ]),
+    PassportModule,
+    TerminusModule,
+  ],
+  controllers: [OrgsController, StatusPagesController, MembersController, ApiKeysController, UsageController, HealthController],
+  providers: [
+    AdminTokenStrategy,
+    {
+      provide: KafkaPublisher,
+      inject: [ConfigService],
+      useFactory: async (config: ConfigService<KeyServiceEnv, true>) => {
+        const brokers = config.get('KAFKA_BROKERS', { infer: true });
+        await ensureTopics(brokers, Object.values(TOPICS), {
+          numPartitions: config.get('KAFKA_PARTITIONS', { infer: true }),
+          replicationFactor: config.get('KAFKA_REPLICATION_FACTOR', { infer: true }),
+        });
+        const publisher = new KafkaPublisher(brokers, 'key-service');
+        await publisher.connect();
+        return publisher;
+      },
+    },
+    {
+      provide: OUTBOX_MODELS,
+      inject: [getModelToken(Org.name), getModelToken(StatusPage.name), getModelToken(Member.name), getModelToken(ApiKey.name)],
+      useFactory: (...models: unknown[]) => models,
+    },
+    AggregateWriter,
+    OutboxRelay,
+    AuditLogRepository,
+    KeyUsageConsumer,
+    OrgsService,
+    StatusPagesService,
+    MembersService,
+    ApiKeysService,
+    MongoReadiness,
+    KafkaReadiness,
+    readinessIndicators(MongoReadiness, KafkaReadiness),
+  ],
+})
+export class AppModule {}

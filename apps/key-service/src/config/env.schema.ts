@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { commonEnvSchema, mongoUriSchema, portSchema, secretSchema } from '@sp/platform';
+
+export const keyServiceEnvSchema = commonEnvSchema.extend({
+  MONGODB_URI: mongoUriSchema,
+  KEY_SERVICE_DB: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/).default('key_service'),
+  KEY_SERVICE_PORT: portSchema.default(3001),
+  KEY_SERVICE_HOST: z.string().default('127.0.0.1'),
+  ADMIN_TOKEN: secretSchema('bearer token of the admin API'),
+  API_KEY_PEPPER: z.string({ error: 'is required (server-side pepper of key hashes)' }).min(32, 'must be at least 32 characters'),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  KEY_USAGE_GROUP: z.string().default('key-service.key-usage'),
+});
+export type KeyServiceEnv = z.infer<typeof keyServiceEnvSchema>;

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { HealthIndicatorService, MongooseHealthIndicator } from '@nestjs/terminus';
+import type { ReadinessIndicator } from '@sp/platform';
+import { KafkaPublisher } from '@sp/platform';
+import { OutboxRelay } from '../outbox/outbox.relay';
+import { KeyUsageConsumer } from '../usage/key-usage.consumer';
+
+@Injectable()
+export class MongoReadiness implements ReadinessIndicator {
+  constructor(private readonly mongoose: MongooseHealthIndicator) {}
+  check() {
+    return this.mongoose.pingCheck('mongodb', { timeout: 1500 });
+  }
+}
+
+/** Kafka: producer connected, usage consumer running, outbox relay not failing. */
+@Injectable()
+export class KafkaReadiness implements ReadinessIndicator {
+  constructor(
+    private readonly indicator: HealthIndicatorService,
+    private readonly publisher: KafkaPublisher,
+    private readonly usage: KeyUsageConsumer,
+    private readonly relay: OutboxRelay,
+  ) {}
+  async check() {
+    const session = this.indicator.check('kafka');
+    const details = {
+      producer: this.publisher.isConnected,
+      usageConsumer: this.usage.consumer.isRunning,
+      outboxRelayError: this.relay.lastError,
+      published: this.relay.published,
+    };
+    return this.publisher.isConnected && this.usage.consumer.isRunning && this.relay.lastError === null
+      ? session.up(details)
+      : session.down(details);
+  }
+}

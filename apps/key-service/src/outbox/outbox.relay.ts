@@ -1,0 +1,130 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { Model } from 'mongoose';
+import { AccessEvent, TOPICS } from '@sp/contracts';
+import { KafkaPublisher } from '@sp/platform';
+import type { KeyServiceEnv } from '../config/env.schema';
+import { AuditLogRepository } from '../usage/audit-log.repository';
+
+export const OUTBOX_MODELS = Symbol('OUTBOX_MODELS');
+
+interface PendingDoc {
+  _id: string;
+  version: number;
+  outbox: string[];
+}
+
+/**
+ * Publishes the outboxes of all aggregates: reads documents with pending events, publishes their
+ * events in causal order (by time, then version; keyed by orgId so one org's events share a
+ * partition), records them in the audit log, and only then pulls them from the documents.
+ * A crash anywhere in between re-publishes on the next run: consumers ignore versions they have
+ * already applied, so every change takes effect exactly once.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private readonly pollMs: number;
+  private readonly enabled: boolean;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  published = 0;
+  lastError: string | null = null;
+
+  constructor(
+    @Inject(OUTBOX_MODELS) private readonly models: Model<PendingDoc>[],
+    private readonly publisher: KafkaPublisher,
+    private readonly audit: AuditLogRepository,
+    config: ConfigService<KeyServiceEnv & { OUTBOX_RELAY_ENABLED?: string }, true>,
+  ) {
+    this.pollMs = config.get('OUTBOX_POLL_MS', { infer: true });
+    this.enabled = process.env.OUTBOX_RELAY_ENABLED !== 'false';
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.enabled) {
+      this.logger.warn('outbox relay disabled (OUTBOX_RELAY_ENABLED=false): events stay in the outbox');
+      return;
+    }
+    this.schedule(0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** A change was just written: publish it now rather than at the next poll. */
+  kick(): void {
+    if (!this.enabled || this.stopped) return;
+    if (this.running) this.again = true;
+    else this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.loop(), ms);
+  }
+
+  private async loop(): Promise<void> {
+    if (this.running) return;
+    let more = false;
+    this.running = (async () => {
+      try {
+        more = (await this.runOnce()) > 0;
+        this.lastError = null;
+      } catch (err) {
+        this.lastError = (err as Error).message;
+        this.logger.warn(`outbox relay run failed, will retry: ${this.lastError}`);
+      }
+    })();
+    await this.running;
+    this.running = null;
+    const next = this.again || more ? 0 : this.lastError ? Math.max(this.pollMs, 1000) : this.pollMs;
+    this.again = false;
+    this.schedule(next);
+  }
+
+  /** One pass: returns how many events it published. */
+  async runOnce(): Promise<number> {
+    const pending: { model: Model<PendingDoc>; doc: PendingDoc }[] = [];
+    for (const model of this.models) {
+      const docs = await model.find({ outboxPending: true }, { _id: 1, version: 1, outbox: 1 }).limit(200).lean<PendingDoc[]>().exec();
+      for (const doc of docs) pending.push({ model, doc });
+    }
+    if (pending.length === 0) return 0;
+
+    const events = pending
+      .flatMap(({ doc }) => doc.outbox.map((raw) => ({ raw, event: JSON.parse(raw) as AccessEvent })))
+      .sort((a, b) => a.event.occurredAt.localeCompare(b.event.occurredAt) || a.event.aggregateVersion - b.event.aggregateVersion);
+
+    if (events.length > 0) {
+      await this.publisher.publish(
+        TOPICS.accessEvents,
+        events.map(({ raw, event }) => ({
+          key: event.orgId,
+          value: raw,
+          headers: { 'event-id': event.id, 'event-type': event.type },
+        })),
+      );
+      await this.audit.recordLifecycle(events.map((e) => e.event));
+    }
+
+    for (const { model, doc } of pending) {
+      const done = await model.collection.updateOne(
+        { _id: doc._id, version: doc.version } as never,
+        { $pullAll: { outbox: doc.outbox }, $set: { outboxPending: false } } as never,
+      );
+      if (done.matchedCount === 0) {
+        // written again meanwhile: remove what we published, keep it pending for its new events
+        await model.collection.updateOne({ _id: doc._id } as never, { $pullAll: { outbox: doc.outbox } } as never);
+      }
+    }
+    this.published += events.length;
+    return events.length;
+  }
+}

@@ -1,0 +1,34 @@
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { keyUsedEventSchema, TOPICS, type KeyUsedEvent } from '@sp/contracts';
+import { BatchConsumer, KafkaPublisher } from '@sp/platform';
+import type { KeyServiceEnv } from '../config/env.schema';
+import { AuditLogRepository } from './audit-log.repository';
+
+/** Audits key usage: consumes the gateway's key-usage topic in batches into the usage log and lastUsedAt. */
+@Injectable()
+export class KeyUsageConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly consumer: BatchConsumer<KeyUsedEvent>;
+
+  constructor(config: ConfigService<KeyServiceEnv, true>, publisher: KafkaPublisher, audit: AuditLogRepository) {
+    this.consumer = new BatchConsumer<KeyUsedEvent>({
+      brokers: config.get('KAFKA_BROKERS', { infer: true }),
+      clientId: 'key-service',
+      groupId: config.get('KEY_USAGE_GROUP', { infer: true }),
+      topic: TOPICS.keyUsage,
+      deadLetterTopic: TOPICS.keyUsageDeadLetter,
+      fromBeginning: true,
+      schema: keyUsedEventSchema,
+      publisher,
+      handle: (messages) => audit.recordUsage(messages.map((m) => m.value)),
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer.stop();
+  }
+}

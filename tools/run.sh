@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# The project's two commands (and a few helpers), used by package.json:
+#   npm start  -> tools/run.sh start   local stack (unless KAFKA_BROKERS/MONGODB_URI are set) + the four services
+#   npm test   -> tools/run.sh test    lint, unit tests, then integration and e2e tests on a fresh local stack
+#   npm run stack -> tools/run.sh stack   only the local stack, in the foreground
+#   npm run bench -> tools/run.sh bench   the benchmarks of bench/ on a fresh local stack
+set -uo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=local-stack/stack.sh
+source tools/local-stack/stack.sh
+
+SERVICES=(status-page-api permissions-service key-service gateway)
+SERVICE_PIDS=()
+
+log() { printf '[run] %s\n' "$*" >&2; }
+
+ensure_deps() {
+  if [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    log "installing dependencies (npm ci)"
+    npm ci --no-audit --no-fund || { log "npm ci failed"; exit 1; }
+  fi
+}
+
+dev_secrets() {
+  local printed=()
+  if [ -z "${ADMIN_TOKEN:-}" ]; then export ADMIN_TOKEN="dev-admin-token-change-me"; printed+=("ADMIN_TOKEN=$ADMIN_TOKEN"); fi
+  if [ -z "${INTERNAL_TOKEN:-}" ]; then export INTERNAL_TOKEN="dev-internal-token-change-me"; printed+=("INTERNAL_TOKEN=$INTERNAL_TOKEN"); fi
+  if [ -z "${API_KEY_PEPPER:-}" ]; then export API_KEY_PEPPER="dev-pepper-0123456789abcdef0123456789abcdef"; printed+=("API_KEY_PEPPER=(development default)"); fi
+  [ ${#printed[@]} -gt 0 ] && log "development defaults (set them for anything real): ${printed[*]}"
+  return 0
+}
+
+# Starts the local stack unless both KAFKA_BROKERS and MONGODB_URI point at existing servers.
+maybe_stack() {
+  local profile="$1" fresh="${2:-}"
+  if [ -n "${KAFKA_BROKERS:-}" ] && [ -n "${MONGODB_URI:-}" ]; then
+    log "using KAFKA_BROKERS=$KAFKA_BROKERS MONGODB_URI=$MONGODB_URI (no local stack)"
+    return 0
+  fi
+  if [ -n "${KAFKA_BROKERS:-}" ] || [ -n "${MONGODB_URI:-}" ]; then
+    log "set both KAFKA_BROKERS and MONGODB_URI to use existing servers, or neither for the local stack"
+    exit 1
+  fi
+  stack_start "$profile" "$fresh" || exit 1
+}
+
+stop_services() {
+  [ ${#SERVICE_PIDS[@]} -eq 0 ] && return 0
+  kill -TERM "${SERVICE_PIDS[@]}" 2>/dev/null
+  local i
+  for i in $(seq 1 40); do kill -0 "${SERVICE_PIDS[@]}" 2>/dev/null || break; sleep 0.25; done
+  kill -KILL "${SERVICE_PIDS[@]}" 2>/dev/null
+  wait "${SERVICE_PIDS[@]}" 2>/dev/null
+  SERVICE_PIDS=()
+}
+
+cleanup() {
+  trap - EXIT INT TERM
+  stop_services
+  stack_stop
+}
+
+start_service() {
+  local name="$1"
+  SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register "apps/$name/src/main.ts" \
+    > >(sed -u "s/^/[$name] /") 2>&1 &
+  SERVICE_PIDS+=($!)
+}
+
+cmd_start() {
+  ensure_deps
+  dev_secrets
+  trap 'cleanup; exit 130' INT TERM
+  trap cleanup EXIT
+  maybe_stack dev
+  for s in "${SERVICES[@]}"; do start_service "$s"; done
+  log "gateway :${GATEWAY_PORT:-3000}  key-service :${KEY_SERVICE_PORT:-3001}  permissions-service :${PERMISSIONS_SERVICE_PORT:-3002}  status-page-api :${STATUS_PAGE_API_PORT:-3003}  (Ctrl-C stops everything)"
+  # Run until Ctrl-C, or until a service exits (then stop the rest: nothing half-up).
+  wait -n "${SERVICE_PIDS[@]}"
+  log "a service exited; stopping everything"
+  exit 1
+}
+
+cmd_test() {
+  ensure_deps
+  export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false CI="${CI:-true}"
+  trap cleanup EXIT
+  trap 'cleanup; exit 130' INT TERM
+  log "lint"
+  npx nx run-many -t lint --outputStyle=static || exit 1
+  log "unit tests"
+  npx nx run-many -t test --outputStyle=static || exit 1
+  log "integration and e2e tests (real Kafka + MongoDB-wire database)"
+  maybe_stack test fresh
+  dev_secrets
+  npx jest -c jest.integration.config.js "$@" || exit 1
+}
+
+cmd_stack() {
+  trap cleanup EXIT
+  trap 'cleanup; exit 130' INT TERM
+  stack_start dev || exit 1
+  log "stack running; Ctrl-C stops it"
+  wait "${STACK_PIDS[@]}"
+}
+
+cmd_bench() {
+  ensure_deps
+  dev_secrets
+  trap cleanup EXIT
+  trap 'cleanup; exit 130' INT TERM
+  maybe_stack bench fresh
+  SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register bench/run.ts "$@"
+}
+
+case "${1:-start}" in
+  start) shift; cmd_start "$@" ;;
+  test) shift; cmd_test "$@" ;;
+  stack) shift; cmd_stack "$@" ;;
+  bench) shift; cmd_bench "$@" ;;
+  *) echo "usage: tools/run.sh start|test|stack|bench" >&2; exit 2 ;;
+esac
