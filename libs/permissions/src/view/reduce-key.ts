@@ -3,7 +3,9 @@ import type { KeyRecord } from './view.records';
 
 /**
  * Projects one key event onto a key record. Idempotent and monotonic:
- * - an event not newer than `current.version` returns `current` itself (test with `===`);
+ * - an event not newer than `current.version` returns `current` itself (test with `===`); this
+ *   holds for `KeyRevoked` too, so a revoke is only ever lost if the events of one key arrive out
+ *   of order, which the per-org partitioning of the access topic rules out;
  * - `KeyRevoked` sets `revoked` for good; seen before `KeyCreated` it leaves a tombstone
  *   (keyHash null) that the older `KeyCreated` can no longer fill, so the key stays unusable;
  * - `KeyRolled` sets `replacedBy` and `graceEndsAt` (a later roll can only shorten the grace;

@@ -3,8 +3,8 @@ import type { PageRecord } from './view.records';
 
 /**
  * Projects one status-page event onto a page record. An event not newer than `current.version`
- * returns `current` itself. `StatusPageRemoved` marks the page removed (a removal seen first leaves
- * a removed record); a newer `StatusPageUpserted` registers it again.
+ * returns `current` itself. `StatusPageRemoved` marks the page removed (and forgets its name; a
+ * removal seen first leaves the same record); a newer `StatusPageUpserted` registers it again.
  * @throws if `current` is another page's record.
  */
 export function reducePage(current: PageRecord | null, event: PageEvent): PageRecord {
@@ -15,7 +15,8 @@ export function reducePage(current: PageRecord | null, event: PageEvent): PageRe
   }
   const version = event.aggregateVersion;
   if (event.type === 'StatusPageRemoved') {
-    return { orgId: current?.orgId ?? event.orgId, pageId, version, name: current?.name ?? null, removed: true };
+    // Built from the event alone, like an upsert, so the outcome does not depend on arrival order.
+    return { orgId: event.orgId, pageId, version, name: null, removed: true };
   }
   return { orgId: event.orgId, pageId, version, name: event.payload.name, removed: false };
 }

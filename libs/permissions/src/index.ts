@@ -1,0 +1,28 @@
+// Records and projection (the materialized access view)
+export * from './view/view.records';
+export { aggregateKind, aggregateIdOf, hasConsistentAggregateId } from './view/aggregate';
+export type { KeyEvent, MemberEvent, PageEvent, OrgEvent } from './view/aggregate';
+export { reduceKey } from './view/reduce-key';
+export { reduceMember } from './view/reduce-member';
+export { reducePage } from './view/reduce-page';
+export { reduceOrg } from './view/reduce-org';
+export { applyToRecord } from './view/apply-to-record';
+export { AccessView } from './view/access-view';
+export type { AccessViewSnapshot, AccessViewSize } from './view/access-view';
+
+// Permission engine
+export type { AccessFacts, AccessRequest, Decision, DenyReason } from './engine/access.types';
+export { evaluateAccess, evaluatePrincipal, readablePages, effectiveRole } from './engine/evaluate-access';
+export {
+  PERMISSION_TABLE,
+  roleGrants,
+  orgKeyGrants,
+  accessAllows,
+  isOrgLevelPermission,
+  isReadPermission,
+} from './engine/permission-table';
+export type { PermissionRow } from './engine/permission-table';
+
+// IP allowlists
+export { ipAllowed, parseCidr, parseClientIp, compileAllowlist } from './net/ip-allowlist';
+export type { Cidr } from './net/ip-allowlist';
