@@ -10,6 +10,8 @@ export interface HttpAppOptions {
   host: string;
   /** OpenAPI document served at /docs (JSON at /docs-json). */
   docs?: { title: string; description: string; bearer?: boolean };
+  /** JSON body parsing (default true); a proxy leaves bodies alone. */
+  bodyParser?: boolean;
   /** Extra setup before listen (middleware, microservices...). */
   configure?: (app: INestApplication) => void | Promise<void>;
 }
@@ -19,10 +21,11 @@ export interface HttpAppOptions {
  * shutdown hooks (SIGINT/SIGTERM close Kafka and MongoDB cleanly), optional OpenAPI at /docs.
  */
 export async function startHttpApp(module: Type<unknown>, options: HttpAppOptions): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: true, rawBody: false });
+  const parseBodies = options.bodyParser ?? true;
+  const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: parseBodies, rawBody: false });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new HttpErrorsFilter());
-  app.useBodyParser('json', { limit: '100kb' });
+  if (parseBodies) app.useBodyParser('json', { limit: '100kb' });
   app.enableShutdownHooks();
   if (options.docs) {
     let builder = new DocumentBuilder().setTitle(options.docs.title).setDescription(options.docs.description).setVersion('1');

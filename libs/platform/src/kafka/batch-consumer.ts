@@ -18,10 +18,13 @@ export interface BatchConsumerOptions<T> {
   clientId: string;
   groupId: string;
   topic: string;
-  deadLetterTopic: string;
+  /** Where invalid messages go; null only for replays (rebuilds) that must not dead-letter twice. */
+  deadLetterTopic: string | null;
   fromBeginning: boolean;
   /** Every message is validated with this schema; a failure sends it to the dead-letter topic. */
   schema: z.ZodType<T>;
+  /** A further check of schema-valid messages: an error text sends the message to the dead-letter topic. */
+  check?: (value: T) => string | null;
   /** Applies valid messages in order. Must be idempotent: a batch is retried whole after an error. */
   handle: (messages: ConsumedMessage<T>[]) => Promise<void>;
   /** Publisher for the dead-letter topic. */
@@ -173,7 +176,9 @@ export class BatchConsumer<T> extends EventEmitter {
       const invalid: { message: KafkaMessage; error: string }[] = [];
       for (const message of chunk) {
         const parsed = parseMessage(this.options.schema, message.value);
-        if (parsed.ok) valid.push({ value: parsed.value, partition, offset: message.offset, key: message.key?.toString() ?? null });
+        const rejected = parsed.ok && this.options.check ? this.options.check(parsed.value) : null;
+        if (rejected !== null) invalid.push({ message, error: rejected });
+        else if (parsed.ok) valid.push({ value: parsed.value, partition, offset: message.offset, key: message.key?.toString() ?? null });
         else invalid.push({ message, error: parsed.error });
       }
 
@@ -221,7 +226,7 @@ export class BatchConsumer<T> extends EventEmitter {
   }
 
   private async deadLetter(partition: number, invalid: { message: KafkaMessage; error: string }[]): Promise<void> {
-    await this.options.publisher.publish(
+    if (this.options.deadLetterTopic !== null) await this.options.publisher.publish(
       this.options.deadLetterTopic,
       invalid.map(({ message, error }) => ({
         key: message.key?.toString() ?? '',

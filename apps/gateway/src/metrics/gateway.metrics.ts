@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The gateway's Prometheus metrics (served at /metrics). */
+@Injectable()
+export class GatewayMetrics {
+  readonly registry = new Registry();
+
+  readonly decisions = new Counter({
+    name: 'gateway_decisions_total',
+    help: 'Authorization decisions by outcome (allow, or the denial reason)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly decisionSeconds = new Histogram({
+    name: 'gateway_decision_duration_seconds',
+    help: 'Time to authenticate and authorize one request (no I/O on a view hit)',
+    buckets: [0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.005, 0.05, 0.5, 2.5],
+    registers: [this.registry],
+  });
+
+  readonly requestSeconds = new Histogram({
+    name: 'gateway_request_duration_seconds',
+    help: 'Whole request time by route pattern and status class',
+    labelNames: ['route', 'status'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [this.registry],
+  });
+
+  readonly viewStartLag = new Gauge({
+    name: 'gateway_view_start_lag_events',
+    help: 'Access events between the view and the topic end seen at start (0 once caught up)',
+    registers: [this.registry],
+  });
+
+  readonly viewEventAge = new Gauge({
+    name: 'gateway_view_last_event_age_seconds',
+    help: 'Age of the newest access event applied to the view, when it was applied',
+    registers: [this.registry],
+  });
+
+  readonly revocationPropagation = new Histogram({
+    name: 'gateway_revocation_propagation_seconds',
+    help: 'From a KeyRevoked event being written to the view enforcing it',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly usageEvents = new Counter({
+    name: 'gateway_usage_events_total',
+    help: 'Key-usage events by fate: published, dropped (buffer full) or failed (publish error, retried)',
+    labelNames: ['fate'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'gateway_' });
+  }
+}

@@ -1,0 +1,200 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { NextFunction, Request, Response } from 'express';
+import passport from 'passport';
+import { decodeConsistencyToken, type Permission } from '@sp/contracts';
+import { evaluateAccess, readablePages, type DenyReason, type KeyRecord, type MemberRecord } from '@sp/permissions';
+import { API_KEY_STRATEGY } from '../auth/api-key.strategy';
+import { clientAddress } from '../auth/extract-api-key';
+import type { GatewayEnv } from '../config/env.schema';
+import { GatewayMetrics } from '../metrics/gateway.metrics';
+import { RouteMatcher, type RouteMatch } from '../policy/route-matcher';
+import { RateLimitsService } from '../rate-limit/rate-limits.service';
+import { UsagePublisher } from '../usage/usage.publisher';
+import { AccessViewService } from '../view/access-view.service';
+import { UpstreamProxy, type RequestWithIdentity } from './upstream.proxy';
+
+const INVALID_KEY = '{"error":"invalid_api_key"}';
+const NOT_FOUND = '{"error":"not_found"}';
+const IP_NOT_ALLOWED = '{"error":"ip_not_allowed"}';
+
+const DENY_STATUS: Record<DenyReason, number> = {
+  key_revoked: 401,
+  key_expired: 401,
+  key_incomplete: 401,
+  member_removed: 401,
+  ip_not_allowed: 403,
+  not_found: 404,
+  insufficient_permissions: 403,
+};
+
+/**
+ * The public API's request path, mounted before Nest's router: match the policy table (deny by
+ * default), authenticate the key (passport), apply the consistency token, decide with the
+ * permission engine over the in-process view, rate-limit, then answer from the view or proxy to
+ * status-page-api. Every decision on a known key is recorded as a usage event, off the request path.
+ */
+@Injectable()
+export class PublicApiHandler {
+  private readonly matcher = new RouteMatcher();
+  private readonly trustProxy: boolean;
+  private readonly consistencyWaitMs: number;
+  private readonly authDisabled: boolean;
+  private readonly benchmarkOrgId: string | undefined;
+
+  constructor(
+    config: ConfigService<GatewayEnv, true>,
+    private readonly views: AccessViewService,
+    private readonly limits: RateLimitsService,
+    private readonly usage: UsagePublisher,
+    private readonly metrics: GatewayMetrics,
+    private readonly proxy: UpstreamProxy,
+  ) {
+    this.trustProxy = config.get('TRUST_PROXY', { infer: true });
+    this.consistencyWaitMs = config.get('CONSISTENCY_WAIT_MS', { infer: true });
+    this.authDisabled = config.get('GATEWAY_AUTH_DISABLED_FOR_BENCHMARK', { infer: true });
+    this.benchmarkOrgId = process.env.BENCHMARK_ORG_ID;
+  }
+
+  /** Express middleware: handles /v1/*, passes everything else (health, metrics, docs) on. */
+  readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
+    if (!req.url.startsWith('/v1/') && req.url !== '/v1') return next();
+    this.handle(req, res, next).catch(next);
+  };
+
+  private async handle(req: Request, res: Response, next: NextFunction): Promise<void> {
+    const started = process.hrtime.bigint();
+    const match = this.matcher.match(req.method, req.url);
+    if (match === null) return send(res, 404, NOT_FOUND);
+    const route = match.policy.path;
+    res.once('finish', () => this.metrics.requestSeconds.observe({ route, status: statusClass(res.statusCode) }, seconds(started)));
+
+    if (this.authDisabled) return this.answerWithoutAuth(req, res, next, match);
+    if (!this.views.ready) return send(res, 503, '{"error":"view_not_ready"}');
+
+    const ip = clientAddress(req.headers, req.socket.remoteAddress, this.trustProxy);
+    const addressKey = ip ?? 'unknown';
+    const blockedFor = await this.limits.authBlocked(addressKey);
+    if (blockedFor > 0) return tooMany(res, blockedFor, '{"error":"too_many_failed_authentications"}');
+
+    // A consistency token first: the change it names (a new key, a revocation, a role change) must
+    // be in the view before the key is even looked up.
+    const tokenHeader = req.headers['x-consistency-token'];
+    if (tokenHeader !== undefined) {
+      const token = typeof tokenHeader === 'string' ? decodeConsistencyToken(tokenHeader) : null;
+      if (token === null) {
+        return send(res, 400, '{"error":"validation_failed","message":"X-Consistency-Token: malformed","details":[{"field":"X-Consistency-Token","reason":"malformed"}]}');
+      }
+      if (!(await this.views.waitFor(token, this.consistencyWaitMs))) return send(res, 503, '{"error":"view_not_fresh"}');
+    }
+
+    const key = await this.authenticate(req, res);
+    if (key === null) {
+      this.metrics.decisions.inc({ outcome: 'invalid_api_key' });
+      await this.limits.authFailed(addressKey);
+      return send(res, 401, INVALID_KEY);
+    }
+
+    const decideStart = process.hrtime.bigint();
+    const view = this.views.view;
+    const member: MemberRecord | null = key.type === 'user' && key.userId !== null ? (view.member(key.orgId, key.userId) ?? null) : null;
+    const permission = match.policy.permission;
+    const now = Date.now();
+    const decision = evaluateAccess(
+      { key, member, page: match.pageId !== null ? (view.page(match.pageId) ?? null) : null, now, clientIp: ip },
+      { permission, orgId: match.orgId ?? key.orgId, statusPageId: match.pageId },
+    );
+    this.metrics.decisionSeconds.observe(seconds(decideStart));
+    this.metrics.decisions.inc({ outcome: decision.allowed ? 'allow' : decision.reason });
+
+    if (!decision.allowed) {
+      const status = DENY_STATUS[decision.reason];
+      this.recordUsage(key, req.method, route, 'deny', decision.reason, permission, status, ip);
+      if (status === 401) {
+        await this.limits.authFailed(addressKey);
+        return send(res, 401, INVALID_KEY);
+      }
+      if (decision.reason === 'ip_not_allowed') return send(res, 403, IP_NOT_ALLOWED);
+      if (status === 404) return send(res, 404, NOT_FOUND);
+      return send(res, 403, `{"error":"insufficient_permissions","required":"${permission}"}`);
+    }
+
+    const retryAfter = await this.limits.take(key.keyId, key.orgId);
+    if (retryAfter > 0) {
+      this.recordUsage(key, req.method, route, 'deny', 'rate_limited', permission, 429, ip);
+      return tooMany(res, retryAfter, '{"error":"rate_limited"}');
+    }
+
+    switch (match.policy.answer) {
+      case 'view:status-pages': {
+        const pages = readablePages(key, member, view.pagesOfOrg(key.orgId), now, ip);
+        this.recordUsage(key, req.method, route, 'allow', 'allowed', permission, 200, ip);
+        return send(res, 200, JSON.stringify(pages.map((p) => ({ id: p.pageId, name: p.name }))));
+      }
+      case 'view:members': {
+        const members = view.membersOfOrg(key.orgId).map((m) => ({
+          userId: m.userId,
+          role: m.role,
+          pageRoles: Object.fromEntries(m.pageRoles.map((p) => [p.pageId, p.role])),
+        }));
+        this.recordUsage(key, req.method, route, 'allow', 'allowed', permission, 200, ip);
+        return send(res, 200, JSON.stringify(members));
+      }
+      case 'upstream': {
+        const k = key;
+        res.once('finish', () => this.recordUsage(k, req.method, route, 'allow', 'allowed', permission, res.statusCode, ip));
+        (req as RequestWithIdentity).spIdentity = {
+          orgId: key.orgId,
+          keyId: key.keyId,
+          principal: key.type === 'user' ? `user:${key.userId}` : 'org',
+          permission,
+        };
+        await this.proxy.handler(req, res, next);
+        return;
+      }
+    }
+  }
+
+  /** passport.authenticate with our strategy; resolves the key record or null. */
+  private authenticate(req: Request, res: Response): Promise<KeyRecord | null> {
+    return new Promise((resolve) => {
+      passport.authenticate(API_KEY_STRATEGY, { session: false }, (err: unknown, user: KeyRecord | false) => {
+        resolve(err || !user ? null : user);
+      })(req, res, () => resolve(null));
+    });
+  }
+
+  private recordUsage(key: KeyRecord, method: string, route: string, decision: 'allow' | 'deny', reason: string, permission: Permission, status: number, ip: string | null): void {
+    this.usage.record({ orgId: key.orgId, keyId: key.keyId, decision, reason, permission, method, route, status, clientIp: ip });
+  }
+
+  /** Benchmark baseline: the same routes and answers with authentication and authorization off. */
+  private async answerWithoutAuth(req: Request, res: Response, next: NextFunction, match: RouteMatch): Promise<void> {
+    const orgId = match.orgId ?? this.benchmarkOrgId ?? '';
+    if (match.policy.answer === 'view:status-pages') {
+      return send(res, 200, JSON.stringify(this.views.view.pagesOfOrg(orgId).map((p) => ({ id: p.pageId, name: p.name }))));
+    }
+    (req as RequestWithIdentity).spIdentity = { orgId, keyId: 'benchmark', principal: 'org', permission: match.policy.permission };
+    await this.proxy.handler(req, res, next);
+  }
+}
+
+function send(res: Response, status: number, body: string): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('cache-control', 'no-store');
+  res.end(body);
+}
+
+function tooMany(res: Response, retryAfterSeconds: number, body: string): void {
+  res.setHeader('retry-after', String(retryAfterSeconds));
+  send(res, 429, body);
+}
+
+function seconds(since: bigint): number {
+  return Number(process.hrtime.bigint() - since) / 1e9;
+}
+
+function statusClass(status: number): string {
+  return `${Math.floor(status / 100)}xx`;
+}

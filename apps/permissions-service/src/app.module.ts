@@ -1,0 +1,56 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { MongooseModule } from '@nestjs/mongoose';
+import { TerminusModule } from '@nestjs/terminus';
+import { TOPICS } from '@sp/contracts';
+import { createLoggerModule, ensureTopics, HealthController, KafkaPublisher, readinessIndicators, validateEnv } from '@sp/platform';
+import { AuthorizeController } from './authorize/authorize.controller';
+import { AuthorizeService } from './authorize/authorize.service';
+import { InternalTokenGuard } from './authorize/internal-token.guard';
+import { permissionsEnvSchema, type PermissionsEnv } from './config/env.schema';
+import { MongoReadiness, ProjectionReadiness } from './health/permissions.health';
+import { ProjectionConsumer } from './view/projection.consumer';
+import { ProjectionService } from './view/projection.service';
+import { ViewRepository } from './view/view.repository';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, validate: validateEnv(permissionsEnvSchema), ignoreEnvFile: true }),
+    createLoggerModule('permissions-service', process.env.LOG_LEVEL ?? 'info'),
+    MongooseModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<PermissionsEnv, true>) => ({
+        uri: config.get('MONGODB_URI', { infer: true }),
+        dbName: config.get('PERMISSIONS_DB', { infer: true }),
+        serverSelectionTimeoutMS: 5000,
+      }),
+    }),
+    TerminusModule,
+  ],
+  controllers: [AuthorizeController, HealthController],
+  providers: [
+    {
+      provide: KafkaPublisher,
+      inject: [ConfigService],
+      useFactory: async (config: ConfigService<PermissionsEnv, true>) => {
+        const brokers = config.get('KAFKA_BROKERS', { infer: true });
+        await ensureTopics(brokers, Object.values(TOPICS), {
+          numPartitions: config.get('KAFKA_PARTITIONS', { infer: true }),
+          replicationFactor: config.get('KAFKA_REPLICATION_FACTOR', { infer: true }),
+        });
+        const publisher = new KafkaPublisher(brokers, 'permissions-service');
+        await publisher.connect();
+        return publisher;
+      },
+    },
+    ViewRepository,
+    ProjectionService,
+    ProjectionConsumer,
+    AuthorizeService,
+    InternalTokenGuard,
+    MongoReadiness,
+    ProjectionReadiness,
+    readinessIndicators(MongoReadiness, ProjectionReadiness),
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,45 @@
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { accessEventSchema, TOPICS, type AccessEvent } from '@sp/contracts';
+import { hasConsistentAggregateId } from '@sp/permissions';
+import { BatchConsumer, KafkaPublisher } from '@sp/platform';
+import type { PermissionsEnv } from '../config/env.schema';
+import { ProjectionService } from './projection.service';
+import { ViewRepository } from './view.repository';
+
+/** Keeps the MongoDB view following the access topic (batched, validated, dead-lettering, retrying). */
+@Injectable()
+export class ProjectionConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly consumer: BatchConsumer<AccessEvent>;
+
+  constructor(
+    config: ConfigService<PermissionsEnv, true>,
+    publisher: KafkaPublisher,
+    projection: ProjectionService,
+    private readonly repo: ViewRepository,
+  ) {
+    this.consumer = new BatchConsumer<AccessEvent>({
+      brokers: config.get('KAFKA_BROKERS', { infer: true }),
+      clientId: 'permissions-service',
+      groupId: config.get('PERMISSIONS_GROUP', { infer: true }),
+      topic: TOPICS.accessEvents,
+      deadLetterTopic: TOPICS.accessEventsDeadLetter,
+      fromBeginning: true,
+      schema: accessEventSchema,
+      check: (event) => (hasConsistentAggregateId(event) ? null : `aggregateId ${event.aggregateId} does not match the ${event.type} payload`),
+      publisher,
+      handle: async (messages) => {
+        await projection.project(messages.map((m) => m.value));
+      },
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.repo.ensureIndexes();
+    await this.consumer.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer.stop();
+  }
+}

@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import type { AnyBulkWriteOperation, Collection, Connection, Document } from 'mongoose';
+import { memberAggregateId } from '@sp/contracts';
+import type { AccessViewSnapshot, AggregateKind, KeyRecord, MemberRecord, OrgRecord, PageRecord, ViewRecord } from '@sp/permissions';
+
+const COLLECTIONS: Record<AggregateKind, string> = {
+  key: 'view_keys',
+  member: 'view_members',
+  page: 'view_pages',
+  org: 'view_orgs',
+};
+
+export interface RecordChange {
+  kind: AggregateKind;
+  id: string;
+  record: ViewRecord;
+}
+
+type Stored<T> = T & { _id: string };
+
+/**
+ * The materialized view in MongoDB: one collection per record kind, `_id` = aggregate id, the
+ * record's fields as they are (ids are never used as document keys). Writes are version-guarded.
+ */
+@Injectable()
+export class ViewRepository {
+  constructor(@InjectConnection() private readonly connection: Connection) {}
+
+  private col(kind: AggregateKind): Collection<Document> {
+    return this.connection.collection(COLLECTIONS[kind]);
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.col('key').createIndex({ keyHash: 1 });
+    await this.col('member').createIndex({ orgId: 1 });
+    await this.col('page').createIndex({ orgId: 1 });
+  }
+
+  /** Current records of these aggregates (missing ones are absent from the map). */
+  async load(kind: AggregateKind, ids: string[]): Promise<Map<string, ViewRecord>> {
+    const out = new Map<string, ViewRecord>();
+    if (ids.length === 0) return out;
+    const docs = await this.col(kind).find({ _id: { $in: ids } } as never).toArray();
+    for (const doc of docs) {
+      const { _id, ...record } = doc as unknown as Stored<ViewRecord>;
+      out.set(_id, record as ViewRecord);
+    }
+    return out;
+  }
+
+  /**
+   * Writes changed records. Each write only replaces an older version (or inserts a new record); a
+   * newer version already there (another consumer got further) is left alone.
+   */
+  async save(changes: RecordChange[]): Promise<void> {
+    const byKind = new Map<AggregateKind, AnyBulkWriteOperation<Document>[]>();
+    for (const { kind, id, record } of changes) {
+      const ops = byKind.get(kind) ?? [];
+      ops.push({
+        replaceOne: { filter: { _id: id, version: { $lt: record.version } } as never, replacement: { ...record } as never, upsert: true },
+      });
+      byKind.set(kind, ops);
+    }
+    for (const [kind, ops] of byKind) {
+      try {
+        await this.col(kind).bulkWrite(ops, { ordered: false });
+      } catch (err) {
+        if (!onlyDuplicateKeys(err)) throw err;
+      }
+    }
+  }
+
+  async keyByHash(keyHash: string): Promise<KeyRecord | null> {
+    return strip(await this.col('key').findOne({ keyHash }));
+  }
+
+  async member(orgId: string, userId: string): Promise<MemberRecord | null> {
+    return strip(await this.col('member').findOne({ _id: memberAggregateId(orgId, userId) } as never));
+  }
+
+  async page(pageId: string): Promise<PageRecord | null> {
+    return strip(await this.col('page').findOne({ _id: pageId } as never));
+  }
+
+  /** Every record, sorted, in the same shape as AccessView.snapshot(), for comparing views. */
+  async snapshot(): Promise<AccessViewSnapshot> {
+    const all = async <T>(kind: AggregateKind) =>
+      (await this.col(kind).find({}).sort({ _id: 1 }).toArray()).map((d) => normalise(strip<T>(d) as T));
+    const [orgs, pages, members, keys] = await Promise.all([
+      all<OrgRecord>('org'),
+      all<PageRecord>('page'),
+      all<MemberRecord>('member'),
+      all<KeyRecord>('key'),
+    ]);
+    return { orgs, pages, members, keys } as AccessViewSnapshot;
+  }
+
+  async drop(): Promise<void> {
+    await this.connection.dropDatabase();
+  }
+}
+
+function strip<T>(doc: Document | null): T | null {
+  if (doc === null) return null;
+  const { _id: _ignored, ...rest } = doc as unknown as Record<string, unknown>;
+  return rest as T;
+}
+
+/** Field order as a plain object with sorted keys, so two snapshots compare with deep equality. */
+function normalise<T>(record: T): T {
+  return JSON.parse(JSON.stringify(record, Object.keys(record as object).sort())) as T;
+}
+
+function onlyDuplicateKeys(err: unknown): boolean {
+  const e = err as { code?: number; writeErrors?: { code?: number }[] | { code?: number } };
+  if (e.code === 11000) return true;
+  const list = Array.isArray(e.writeErrors) ? e.writeErrors : e.writeErrors ? [e.writeErrors] : [];
+  return list.length > 0 && list.every((w) => w.code === 11000);
+}
