@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import type { NextFunction, Request, Response } from 'express';
 import passport from 'passport';
 import { decodeConsistencyToken, type Permission } from '@sp/contracts';
-import { evaluateAccess, readablePages, type DenyReason, type KeyRecord, type MemberRecord } from '@sp/permissions';
+import { evaluateAccess, evaluatePrincipal, readablePages, type DenyReason, type KeyRecord, type MemberRecord } from '@sp/permissions';
 import { API_KEY_STRATEGY } from '../auth/api-key.strategy';
 import { clientAddress } from '../auth/extract-api-key';
 import type { GatewayEnv } from '../config/env.schema';
@@ -100,10 +100,14 @@ export class PublicApiHandler {
     const member: MemberRecord | null = key.type === 'user' && key.userId !== null ? (view.member(key.orgId, key.userId) ?? null) : null;
     const permission = match.policy.permission;
     const now = Date.now();
-    const decision = evaluateAccess(
-      { key, member, page: match.pageId !== null ? (view.page(match.pageId) ?? null) : null, now, clientIp: ip },
-      { permission, orgId: match.orgId ?? key.orgId, statusPageId: match.pageId },
-    );
+    // The page list is not about one page: the key itself must be usable, then it lists what it can read.
+    const decision =
+      match.policy.answer === 'view:status-pages'
+        ? evaluatePrincipal(key, member, now, ip)
+        : evaluateAccess(
+            { key, member, page: match.pageId !== null ? (view.page(match.pageId) ?? null) : null, now, clientIp: ip },
+            { permission, orgId: match.orgId ?? key.orgId, statusPageId: match.pageId },
+          );
     this.metrics.decisionSeconds.observe(seconds(decideStart));
     this.metrics.decisions.inc({ outcome: decision.allowed ? 'allow' : decision.reason });
 

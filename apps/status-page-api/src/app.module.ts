@@ -1,0 +1,36 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { MongooseModule } from '@nestjs/mongoose';
+import { TerminusModule } from '@nestjs/terminus';
+import { createLoggerModule, HealthController, logLevelSchema, readinessIndicators, validateEnv } from '@sp/platform';
+import { Env, envSchema } from './config/env.schema';
+import { ContentModule } from './content/content.module';
+import { MongoReadiness } from './health/mongo.readiness';
+import { PagesModule } from './pages/pages.module';
+
+export const SERVICE_NAME = 'status-page-api';
+
+// The logger module is built when this file loads; a bad LOG_LEVEL falls back to info here and is
+// reported (and stops the start) by ConfigModule's validation.
+const logLevel = logLevelSchema.safeParse(process.env['LOG_LEVEL']).data ?? 'info';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, validate: validateEnv(envSchema) }),
+    createLoggerModule(SERVICE_NAME, logLevel),
+    MongooseModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<Env, true>) => ({
+        uri: config.get('MONGODB_URI', { infer: true }),
+        dbName: config.get('STATUS_PAGE_API_DB', { infer: true }),
+        serverSelectionTimeoutMS: 5000,
+      }),
+    }),
+    TerminusModule,
+    ContentModule,
+    PagesModule,
+  ],
+  controllers: [HealthController],
+  providers: [MongoReadiness, readinessIndicators(MongoReadiness)],
+})
+export class AppModule {}

@@ -1,0 +1,17 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { CONTENT_SCHEMA_OPTIONS, PageScopedRecord, withPageIndexes } from '../content/page-scoped.schema';
+import { INCIDENT_STATUSES, IncidentStatus } from './create-incident.request.dto';
+
+@Schema({ ...CONTENT_SCHEMA_OPTIONS, collection: 'incidents' })
+export class Incident extends PageScopedRecord {
+  @Prop({ type: String, required: true })
+  title!: string;
+
+  @Prop({ type: String, required: true, enum: INCIDENT_STATUSES })
+  status!: IncidentStatus;
+
+  @Prop({ type: String })
+  message?: string;
+}
+
+export const IncidentSchema = withPageIndexes(SchemaFactory.createForClass(Incident));
