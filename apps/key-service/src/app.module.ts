@@ -4,7 +4,7 @@ import { getModelToken, MongooseModule } from '@nestjs/mongoose';
 import { PassportModule } from '@nestjs/passport';
 import { TerminusModule } from '@nestjs/terminus';
 import { TOPICS } from '@sp/contracts';
-import { createLoggerModule, ensureTopics, HealthController, KafkaPublisher, readinessIndicators, validateEnv } from '@sp/platform';
+import { createLoggerModule, ensureTopics, HealthController, KafkaPublisher, readinessIndicators, mongooseOptions, validateEnv } from '@sp/platform';
 import { ApiKey, ApiKeySchema } from './api-keys/api-key.schema';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
@@ -35,11 +35,11 @@ const env = validateEnv(keyServiceEnvSchema);
     createLoggerModule('key-service', process.env.LOG_LEVEL ?? 'info'),
     MongooseModule.forRootAsync({
       inject: [ConfigService],
-      useFactory: (config: ConfigService<KeyServiceEnv, true>) => ({
-        uri: config.get('MONGODB_URI', { infer: true }),
-        dbName: config.get('KEY_SERVICE_DB', { infer: true }),
-        serverSelectionTimeoutMS: 5000,
-      }),
+      useFactory: (config: ConfigService<KeyServiceEnv, true>) => 
+        mongooseOptions(
+          { MONGODB_URI: config.get('MONGODB_URI', { infer: true }), MONGODB_MAX_POOL_SIZE: config.get('MONGODB_MAX_POOL_SIZE', { infer: true }) },
+          config.get('KEY_SERVICE_DB', { infer: true }),
+        ),
     }),
     MongooseModule.forFeature([
       { name: Org.name, schema: OrgSchema },

@@ -3,7 +3,7 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { MongooseModule } from '@nestjs/mongoose';
 import { TerminusModule } from '@nestjs/terminus';
 import { TOPICS } from '@sp/contracts';
-import { createLoggerModule, ensureTopics, HealthController, KafkaPublisher, readinessIndicators, validateEnv } from '@sp/platform';
+import { createLoggerModule, ensureTopics, HealthController, KafkaPublisher, readinessIndicators, mongooseOptions, validateEnv } from '@sp/platform';
 import { AuthorizeController } from './authorize/authorize.controller';
 import { AuthorizeService } from './authorize/authorize.service';
 import { InternalTokenGuard } from './authorize/internal-token.guard';
@@ -19,11 +19,11 @@ import { ViewRepository } from './view/view.repository';
     createLoggerModule('permissions-service', process.env.LOG_LEVEL ?? 'info'),
     MongooseModule.forRootAsync({
       inject: [ConfigService],
-      useFactory: (config: ConfigService<PermissionsEnv, true>) => ({
-        uri: config.get('MONGODB_URI', { infer: true }),
-        dbName: config.get('PERMISSIONS_DB', { infer: true }),
-        serverSelectionTimeoutMS: 5000,
-      }),
+      useFactory: (config: ConfigService<PermissionsEnv, true>) => 
+        mongooseOptions(
+          { MONGODB_URI: config.get('MONGODB_URI', { infer: true }), MONGODB_MAX_POOL_SIZE: config.get('MONGODB_MAX_POOL_SIZE', { infer: true }) },
+          config.get('PERMISSIONS_DB', { infer: true }),
+        ),
     }),
     TerminusModule,
   ],

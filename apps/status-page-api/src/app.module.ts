@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { MongooseModule } from '@nestjs/mongoose';
 import { TerminusModule } from '@nestjs/terminus';
-import { createLoggerModule, HealthController, logLevelSchema, readinessIndicators, validateEnv } from '@sp/platform';
+import { createLoggerModule, HealthController, logLevelSchema, readinessIndicators, mongooseOptions, validateEnv } from '@sp/platform';
 import { Env, envSchema } from './config/env.schema';
 import { ContentModule } from './content/content.module';
 import { MongoReadiness } from './health/mongo.readiness';
@@ -20,11 +20,11 @@ const logLevel = logLevelSchema.safeParse(process.env['LOG_LEVEL']).data ?? 'inf
     createLoggerModule(SERVICE_NAME, logLevel),
     MongooseModule.forRootAsync({
       inject: [ConfigService],
-      useFactory: (config: ConfigService<Env, true>) => ({
-        uri: config.get('MONGODB_URI', { infer: true }),
-        dbName: config.get('STATUS_PAGE_API_DB', { infer: true }),
-        serverSelectionTimeoutMS: 5000,
-      }),
+      useFactory: (config: ConfigService<Env, true>) => 
+        mongooseOptions(
+          { MONGODB_URI: config.get('MONGODB_URI', { infer: true }), MONGODB_MAX_POOL_SIZE: config.get('MONGODB_MAX_POOL_SIZE', { infer: true }) },
+          config.get('STATUS_PAGE_API_DB', { infer: true }),
+        ),
     }),
     TerminusModule,
     ContentModule,

@@ -8,3 +8,4 @@ export * from './kafka/batch-consumer';
 export * from './http/zod-validation.pipe';
 export * from './http/http-errors.filter';
 export * from './bootstrap/start-http-app';
+export * from './mongo/mongoose-options';

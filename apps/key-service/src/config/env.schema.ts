@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { commonEnvSchema, mongoUriSchema, portSchema, secretSchema } from '@sp/platform';
+import { commonEnvSchema, mongoEnvSchema, portSchema, secretSchema } from '@sp/platform';
 
 export const keyServiceEnvSchema = commonEnvSchema.extend({
-  MONGODB_URI: mongoUriSchema,
+  ...mongoEnvSchema.shape,
   KEY_SERVICE_DB: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/).default('key_service'),
   KEY_SERVICE_PORT: portSchema.default(3001),
   KEY_SERVICE_HOST: z.string().default('127.0.0.1'),

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { commonEnvSchema, mongoUriSchema, portSchema, secretSchema } from '@sp/platform';
+import { commonEnvSchema, mongoEnvSchema, portSchema, secretSchema } from '@sp/platform';
 
 export const permissionsEnvSchema = commonEnvSchema.extend({
-  MONGODB_URI: mongoUriSchema,
+  ...mongoEnvSchema.shape,
   PERMISSIONS_DB: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/).default('permissions_service'),
   PERMISSIONS_SERVICE_PORT: portSchema.default(3002),
   PERMISSIONS_SERVICE_HOST: z.string().default('127.0.0.1'),

@@ -1,9 +1,9 @@
-import { logLevelSchema, mongoUriSchema, portSchema } from '@sp/platform';
+import { logLevelSchema, mongoEnvSchema, portSchema } from '@sp/platform';
 import { z } from 'zod';
 
 /** The environment status-page-api reads; validated at start (ConfigModule and main.ts). */
 export const envSchema = z.object({
-  MONGODB_URI: mongoUriSchema,
+  ...mongoEnvSchema.shape,
   /** Database name given to mongoose as `dbName` (the URI's own path is ignored for it). */
   STATUS_PAGE_API_DB: z
     .string()

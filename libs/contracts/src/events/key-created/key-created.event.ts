@@ -22,6 +22,9 @@ export const keyCreatedEventSchema = defineEvent(
     prefix: z.string().min(1).max(20),
     last4: z.string().length(4),
     rolledFrom: idSchema.nullable(),
+  }).refine((p) => (p.type === 'user') === (p.userId !== null), {
+    message: 'userId is required for user keys and must be null for org keys',
+    path: ['userId'],
   }),
 );
 export type KeyCreatedEvent = z.infer<typeof keyCreatedEventSchema>;

@@ -12,7 +12,9 @@ export const memberUpsertedEventSchema = defineEvent(
   z.object({
     userId: idSchema,
     role: orgRoleSchema.nullable(),
-    pageRoles: z.array(z.object({ pageId: idSchema, role: pageRoleSchema })),
+    pageRoles: z
+      .array(z.object({ pageId: idSchema, role: pageRoleSchema }))
+      .refine((list) => new Set(list.map((p) => p.pageId)).size === list.length, 'each page may appear once'),
   }),
 );
 export type MemberUpsertedEvent = z.infer<typeof memberUpsertedEventSchema>;

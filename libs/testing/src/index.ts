@@ -1,0 +1,3 @@
+export * from './topic-tap';
+export * from './wait-until';
+export * from './service-process';

@@ -1,0 +1,63 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { waitUntil } from './wait-until';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+/**
+ * A service of apps/ run as a real child process (the same way npm start runs it), for end-to-end
+ * and crash tests. Output is kept for diagnostics.
+ */
+export class ServiceProcess {
+  private child: ChildProcess | null = null;
+  output = '';
+
+  constructor(readonly app: string, readonly port: number, private readonly env: Record<string, string>) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(readyTimeoutMs = 60_000): Promise<this> {
+    this.output = '';
+    this.child = spawn(process.execPath, ['-r', '@swc-node/register', join('apps', this.app, 'src', 'main.ts')], {
+      cwd: ROOT,
+      env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.base.json', LOG_LEVEL: 'warn', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keep = (b: Buffer) => {
+      this.output = (this.output + b.toString()).slice(-20_000);
+    };
+    this.child.stdout?.on('data', keep);
+    this.child.stderr?.on('data', keep);
+    const child = this.child;
+    await waitUntil(async () => {
+      if (child.exitCode !== null) throw new Error(`${this.app} exited with ${child.exitCode}:\n${this.output}`);
+      const res = await fetch(`${this.url}/health/ready`).catch(() => null);
+      return res?.status === 200;
+    }, readyTimeoutMs, 200).catch((err: Error) => {
+      throw new Error(`${this.app} not ready: ${err.message}\n${this.output.slice(-3000)}`);
+    });
+    return this;
+  }
+
+  /** SIGKILL: a crash, no shutdown hooks. */
+  async kill(): Promise<void> {
+    await this.signal('SIGKILL');
+  }
+
+  async stop(): Promise<void> {
+    await this.signal('SIGTERM');
+  }
+
+  private async signal(sig: NodeJS.Signals): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(sig);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+    this.child = null;
+  }
+}
