@@ -1,3 +1,4 @@
 export * from './topic-tap';
 export * from './wait-until';
 export * from './service-process';
+export * from './access-events';
