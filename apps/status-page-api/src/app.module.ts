@@ -6,6 +6,8 @@ import { createLoggerModule, HealthController, logLevelSchema, readinessIndicato
 import { Env, envSchema } from './config/env.schema';
 import { ContentModule } from './content/content.module';
 import { MongoReadiness } from './health/mongo.readiness';
+import { Invoice, InvoiceSchema } from './invoices/invoice.schema';
+import { InvoicesController } from './invoices/invoices.controller';
 import { PagesModule } from './pages/pages.module';
 
 export const SERVICE_NAME = 'status-page-api';
@@ -20,17 +22,18 @@ const logLevel = logLevelSchema.safeParse(process.env['LOG_LEVEL']).data ?? 'inf
     createLoggerModule(SERVICE_NAME, logLevel),
     MongooseModule.forRootAsync({
       inject: [ConfigService],
-      useFactory: (config: ConfigService<Env, true>) => 
+      useFactory: (config: ConfigService<Env, true>) =>
         mongooseOptions(
           { MONGODB_URI: config.get('MONGODB_URI', { infer: true }), MONGODB_MAX_POOL_SIZE: config.get('MONGODB_MAX_POOL_SIZE', { infer: true }) },
           config.get('STATUS_PAGE_API_DB', { infer: true }),
         ),
     }),
+    MongooseModule.forFeature([{ name: Invoice.name, schema: InvoiceSchema }]),
     TerminusModule,
     ContentModule,
     PagesModule,
   ],
-  controllers: [HealthController],
+  controllers: [HealthController, InvoicesController],
   providers: [MongoReadiness, readinessIndicators(MongoReadiness)],
 })
 export class AppModule {}
