@@ -14,10 +14,13 @@ SERVICE_PIDS=()
 
 log() { printf '[run] %s\n' "$*" >&2; }
 
+# Installs node_modules when missing or older than the lockfile. `npm install` rather than `npm ci`:
+# the lockfile pins every version, but the registry these machines reach has no binaries for other
+# platforms (@swc/core-darwin-*, ...), so the lockfile cannot list them and `npm ci` refuses it.
 ensure_deps() {
   if [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    log "installing dependencies (npm ci)"
-    npm ci --no-audit --no-fund || { log "npm ci failed"; exit 1; }
+    log "installing dependencies (npm install, versions pinned by package-lock.json)"
+    npm install --no-audit --no-fund || { log "npm install failed"; exit 1; }
   fi
 }
 
