@@ -9,6 +9,7 @@ describe('envSchema', () => {
       MONGODB_URI: 'mongodb://127.0.0.1:27017',
       STATUS_PAGE_API_DB: 'status_page_api',
       STATUS_PAGE_API_PORT: 3003,
+      MONGODB_MAX_POOL_SIZE: 1,
       STATUS_PAGE_API_HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
     });

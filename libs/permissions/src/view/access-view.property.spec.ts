@@ -33,7 +33,7 @@ const memberEventArb = fc.oneof(
       fc.constantFrom('u1', 'u2'),
       version,
       fc.option(fc.constantFrom(...ORG_ROLES)),
-      fc.array(fc.record({ pageId: fc.constantFrom('p1', 'p2'), role: fc.constantFrom(...PAGE_ROLES) }), { maxLength: 3 }),
+      fc.uniqueArray(fc.record({ pageId: fc.constantFrom('p1', 'p2'), role: fc.constantFrom(...PAGE_ROLES) }), { maxLength: 2, selector: (r) => r.pageId }),
     )
     .map(([o, u, v, role, pageRoles]) => memberUpserted(o, u, v, role, pageRoles)),
   fc.tuple(org, fc.constantFrom('u1', 'u2'), version).map(([o, u, v]) => memberRemoved(o, u, v)),

@@ -119,8 +119,9 @@ describe('reduceMember', () => {
     });
   });
 
-  it('keeps the less privileged role when a page is listed twice', () => {
-    const event = memberUpserted('o1', 'u1', 1, null, [{ pageId: 'p1', role: 'owner' }, { pageId: 'p1', role: 'viewer' }, { pageId: 'p1', role: 'editor' }]);
+  it('keeps the less privileged role when a page is listed twice (the contract forbids it; defence in depth)', () => {
+    const valid = memberUpserted('o1', 'u1', 1, null, [{ pageId: 'p1', role: 'owner' }]);
+    const event = { ...valid, payload: { ...valid.payload, pageRoles: [{ pageId: 'p1', role: 'owner' }, { pageId: 'p1', role: 'viewer' }, { pageId: 'p1', role: 'editor' }] } } as typeof valid;
     expect(reduceMember(null, event).pageRoles).toEqual([{ pageId: 'p1', role: 'viewer' }]);
   });
 
