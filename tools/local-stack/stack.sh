@@ -120,6 +120,7 @@ PROPS
   export KAFKA_BROKERS="127.0.0.1:$kafka_port"
   export MONGODB_URI="mongodb://127.0.0.1:$mongo_port"
   node "$STACK_SRC/wait-ready.js" || { stack_log "stack did not become healthy; logs in $dir/logs"; return 1; }
+  SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register "$STACK_SRC/create-topics.ts" || return 1
   stack_log "stack ready: KAFKA_BROKERS=$KAFKA_BROKERS MONGODB_URI=$MONGODB_URI"
 }
 
