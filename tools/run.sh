@@ -100,6 +100,7 @@ cmd_test() {
 }
 
 cmd_stack() {
+  ensure_deps
   trap cleanup EXIT
   trap 'cleanup; exit 130' INT TERM
   stack_start dev || exit 1
