@@ -3,14 +3,13 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { getModelToken, MongooseModule } from '@nestjs/mongoose';
 import { PassportModule } from '@nestjs/passport';
 import { TerminusModule } from '@nestjs/terminus';
-import { TOPICS } from '@sp/contracts';
-import { createLoggerModule, ensureTopics, HealthController, KafkaPublisher, readinessIndicators, mongooseOptions, validateEnv } from '@sp/platform';
+import { createLoggerModule, HealthController, kafkaPublisherProvider, readinessIndicators, mongooseOptions, MongoReadiness, validateEnv } from '@sp/platform';
 import { ApiKey, ApiKeySchema } from './api-keys/api-key.schema';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { AdminTokenStrategy } from './auth/admin-token.strategy';
 import { keyServiceEnvSchema, type KeyServiceEnv } from './config/env.schema';
-import { KafkaReadiness, MongoReadiness } from './health/key-service.health';
+import { KafkaReadiness } from './health/key-service.health';
 import { Member, MemberSchema } from './members/member.schema';
 import { MembersController } from './members/members.controller';
 import { MembersService } from './members/members.service';
@@ -55,20 +54,7 @@ const env = validateEnv(keyServiceEnvSchema);
   controllers: [OrgsController, StatusPagesController, MembersController, ApiKeysController, UsageController, HealthController],
   providers: [
     AdminTokenStrategy,
-    {
-      provide: KafkaPublisher,
-      inject: [ConfigService],
-      useFactory: async (config: ConfigService<KeyServiceEnv, true>) => {
-        const brokers = config.get('KAFKA_BROKERS', { infer: true });
-        await ensureTopics(brokers, Object.values(TOPICS), {
-          numPartitions: config.get('KAFKA_PARTITIONS', { infer: true }),
-          replicationFactor: config.get('KAFKA_REPLICATION_FACTOR', { infer: true }),
-        });
-        const publisher = new KafkaPublisher(brokers, 'key-service');
-        await publisher.connect();
-        return publisher;
-      },
-    },
+    kafkaPublisherProvider('key-service'),
     {
       provide: OUTBOX_MODELS,
       inject: [getModelToken(Org.name), getModelToken(StatusPage.name), getModelToken(Member.name), getModelToken(ApiKey.name)],

@@ -2,13 +2,12 @@ import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { MongooseModule } from '@nestjs/mongoose';
 import { TerminusModule } from '@nestjs/terminus';
-import { TOPICS } from '@sp/contracts';
-import { createLoggerModule, ensureTopics, HealthController, KafkaPublisher, readinessIndicators, mongooseOptions, validateEnv } from '@sp/platform';
+import { createLoggerModule, HealthController, kafkaPublisherProvider, readinessIndicators, mongooseOptions, MongoReadiness, validateEnv } from '@sp/platform';
 import { AuthorizeController } from './authorize/authorize.controller';
 import { AuthorizeService } from './authorize/authorize.service';
 import { InternalTokenGuard } from './authorize/internal-token.guard';
 import { permissionsEnvSchema, type PermissionsEnv } from './config/env.schema';
-import { MongoReadiness, ProjectionReadiness } from './health/permissions.health';
+import { ProjectionReadiness } from './health/permissions.health';
 import { ProjectionConsumer } from './view/projection.consumer';
 import { ProjectionService } from './view/projection.service';
 import { ViewRepository } from './view/view.repository';
@@ -29,20 +28,7 @@ import { ViewRepository } from './view/view.repository';
   ],
   controllers: [AuthorizeController, HealthController],
   providers: [
-    {
-      provide: KafkaPublisher,
-      inject: [ConfigService],
-      useFactory: async (config: ConfigService<PermissionsEnv, true>) => {
-        const brokers = config.get('KAFKA_BROKERS', { infer: true });
-        await ensureTopics(brokers, Object.values(TOPICS), {
-          numPartitions: config.get('KAFKA_PARTITIONS', { infer: true }),
-          replicationFactor: config.get('KAFKA_REPLICATION_FACTOR', { infer: true }),
-        });
-        const publisher = new KafkaPublisher(brokers, 'permissions-service');
-        await publisher.connect();
-        return publisher;
-      },
-    },
+    kafkaPublisherProvider('permissions-service'),
     ViewRepository,
     ProjectionService,
     ProjectionConsumer,

@@ -9,3 +9,5 @@ export * from './http/zod-validation.pipe';
 export * from './http/http-errors.filter';
 export * from './bootstrap/start-http-app';
 export * from './mongo/mongoose-options';
+export * from './health/mongo.readiness';
+export * from './kafka/kafka-publisher.provider';

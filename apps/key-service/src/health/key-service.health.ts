@@ -1,17 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { HealthIndicatorService, MongooseHealthIndicator } from '@nestjs/terminus';
+import { HealthIndicatorService } from '@nestjs/terminus';
 import type { ReadinessIndicator } from '@sp/platform';
 import { KafkaPublisher } from '@sp/platform';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { KeyUsageConsumer } from '../usage/key-usage.consumer';
-
-@Injectable()
-export class MongoReadiness implements ReadinessIndicator {
-  constructor(private readonly mongoose: MongooseHealthIndicator) {}
-  check() {
-    return this.mongoose.pingCheck('mongodb', { timeout: 1500 });
-  }
-}
 
 /** Kafka: producer connected, usage consumer running, outbox relay not failing. */
 @Injectable()

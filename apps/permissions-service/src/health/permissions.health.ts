@@ -1,15 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { HealthIndicatorService, MongooseHealthIndicator } from '@nestjs/terminus';
+import { HealthIndicatorService } from '@nestjs/terminus';
 import type { ReadinessIndicator } from '@sp/platform';
 import { ProjectionConsumer } from '../view/projection.consumer';
-
-@Injectable()
-export class MongoReadiness implements ReadinessIndicator {
-  constructor(private readonly mongoose: MongooseHealthIndicator) {}
-  check() {
-    return this.mongoose.pingCheck('mongodb', { timeout: 1500 });
-  }
-}
 
 /** Ready only once the view has caught up with the access topic as it stood at start. */
 @Injectable()

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MongooseHealthIndicator } from '@nestjs/terminus';
-import type { ReadinessIndicator } from '@sp/platform';
+import type { ReadinessIndicator } from './health.controller';
 
 /** Ready when MongoDB (or FerretDB) answers a ping on the app's mongoose connection. */
 @Injectable()
