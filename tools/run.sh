@@ -96,7 +96,7 @@ cmd_test() {
   log "integration and e2e tests (real Kafka + MongoDB-wire database)"
   maybe_stack test fresh
   dev_secrets
-  npx jest -c jest.integration.config.js "$@" || exit 1
+  LOG_LEVEL="${LOG_LEVEL:-warn}" npx jest -c jest.integration.config.js "$@" || exit 1
 }
 
 cmd_stack() {

@@ -116,23 +116,8 @@ export class BatchConsumer<T> extends EventEmitter {
   }
 
   async start(): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const [committed] = await admin.fetchOffsets({ groupId: this.options.groupId, topics: [this.options.topic] });
-      const committedBy = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
-      for (const p of await admin.fetchTopicOffsets(this.options.topic)) {
-        const high = BigInt(p.high);
-        this.startEnds.set(p.partition, high);
-        const done = committedBy.get(p.partition) ?? -1n;
-        // Where consumption will start: the group's committed offset, else the end (latest) or the
-        // start (earliest, and an empty partition has nothing to catch up with).
-        if (done >= 0n) this.positions.set(p.partition, done);
-        else if (!this.options.fromBeginning || p.high === p.low) this.positions.set(p.partition, high);
-      }
-    } finally {
-      await admin.disconnect();
-    }
+    // A fresh cluster answers "not the coordinator" until __consumer_offsets is ready: retry.
+    await retrying(() => this.readStartOffsets(), 40, 500);
     this.updateCaughtUp();
 
     this.consumer.on(this.consumer.events.CRASH, (event) => {
@@ -156,6 +141,27 @@ export class BatchConsumer<T> extends EventEmitter {
       },
     });
     this.running = true;
+  }
+
+  /** Where consumption starts and where the topic ended at start, per partition. */
+  private async readStartOffsets(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const [committed] = await admin.fetchOffsets({ groupId: this.options.groupId, topics: [this.options.topic] });
+      const committedBy = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+      for (const p of await admin.fetchTopicOffsets(this.options.topic)) {
+        const high = BigInt(p.high);
+        this.startEnds.set(p.partition, high);
+        const done = committedBy.get(p.partition) ?? -1n;
+        // Where consumption will start: the group's committed offset, else the end (latest) or the
+        // start (earliest, and an empty partition has nothing to catch up with).
+        if (done >= 0n) this.positions.set(p.partition, done);
+        else if (!this.options.fromBeginning || p.high === p.low) this.positions.set(p.partition, high);
+      }
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   private async processBatch(
@@ -275,6 +281,17 @@ export class BatchConsumer<T> extends EventEmitter {
 
 function defaultFatal(): void {
   process.exit(1);
+}
+
+async function retrying<T>(work: () => Promise<T>, attempts: number, delayMs: number): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+      await sleep(delayMs);
+    }
+  }
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,6 +1,6 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { ClientKafka } from '@nestjs/microservices';
-import { logLevel, type IHeaders, type RecordMetadata } from 'kafkajs';
+import { logLevel, Partitioners, type IHeaders, type RecordMetadata } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { kafkaLogCreator } from './kafka-log';
 
@@ -31,7 +31,7 @@ export class KafkaPublisher implements OnApplicationShutdown {
         retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 5_000 },
       },
       producerOnlyMode: true,
-      producer: { idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false },
+      producer: { idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner },
       send: { acks: -1, timeout: 10_000 },
     });
   }
