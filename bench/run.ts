@@ -20,9 +20,11 @@ const brokers = (process.env.KAFKA_BROKERS ?? '').split(',');
 const mongoUri = process.env.MONGODB_URI ?? '';
 const pepper = process.env.API_KEY_PEPPER ?? '';
 const DURATION = Number(process.env.BENCH_DURATION_S ?? 10);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const out: string[] = [];
+/** CPUs for the services under test; the bench process (autocannon) should run on the others (tools/run.sh pins it). */
+const SERVICE_CPUS = process.env.BENCH_SERVICE_CPUS || undefined;
 const say = (line = '') => {
   out.push(line);
   console.log(line);
@@ -89,8 +91,8 @@ const gatewayEnv = (port: number, extra: Record<string, string> = {}) => ({
 
 async function benchGateway(): Promise<void> {
   const { org, key } = await seedOrg();
-  const on = await new ServiceProcess('gateway', 3300, gatewayEnv(3300)).start();
-  const off = await new ServiceProcess('gateway', 3301, gatewayEnv(3301, { GATEWAY_AUTH_DISABLED_FOR_BENCHMARK: 'true', BENCHMARK_ORG_ID: org })).start();
+  const on = await new ServiceProcess('gateway', 3300, gatewayEnv(3300), SERVICE_CPUS).start();
+  const off = await new ServiceProcess('gateway', 3301, gatewayEnv(3301, { GATEWAY_AUTH_DISABLED_FOR_BENCHMARK: 'true', BENCHMARK_ORG_ID: org }), SERVICE_CPUS).start();
   try {
     const auth = { authorization: `Bearer ${key}` };
     const probe = await fetch('http://127.0.0.1:3300/v1/status-pages', { headers: auth });
@@ -101,9 +103,15 @@ async function benchGateway(): Promise<void> {
     await load('http://127.0.0.1:3301/v1/status-pages', {}, 3);
     const a: Load[] = [];
     const b: Load[] = [];
+    // Alternate which side goes first, so drift of a shared machine does not favour one side.
     for (let i = 0; i < ROUNDS; i++) {
-      a.push(await load('http://127.0.0.1:3300/v1/status-pages', auth));
-      b.push(await load('http://127.0.0.1:3301/v1/status-pages', {}));
+      if (i % 2 === 0) {
+        a.push(await load('http://127.0.0.1:3300/v1/status-pages', auth));
+        b.push(await load('http://127.0.0.1:3301/v1/status-pages', auth));
+      } else {
+        b.push(await load('http://127.0.0.1:3301/v1/status-pages', auth));
+        a.push(await load('http://127.0.0.1:3300/v1/status-pages', auth));
+      }
     }
     const ra = mean(a.map((x) => x.rps));
     const rb = mean(b.map((x) => x.rps));
@@ -111,7 +119,7 @@ async function benchGateway(): Promise<void> {
     say();
     say('| side | req/s (mean of rounds) | p50 ms | p99 ms | non-2xx | errors |');
     say('|---|---|---|---|---|---|');
-    say(`| auth on (passport key strategy, HMAC, view lookup, engine, usage event) | ${ra.toFixed(0)} | ${mean(a.map((x) => x.p50)).toFixed(2)} | ${mean(a.map((x) => x.p99)).toFixed(2)} | ${a.reduce((s, x) => s + x.non2xx, 0)} | ${a.reduce((s, x) => s + x.errors, 0)} |`);
+    say(`| auth on (passport key strategy, HMAC, view lookup, engine, rate limits, usage event) | ${ra.toFixed(0)} | ${mean(a.map((x) => x.p50)).toFixed(2)} | ${mean(a.map((x) => x.p99)).toFixed(2)} | ${a.reduce((s, x) => s + x.non2xx, 0)} | ${a.reduce((s, x) => s + x.errors, 0)} |`);
     say(`| auth off (same route, same answer) | ${rb.toFixed(0)} | ${mean(b.map((x) => x.p50)).toFixed(2)} | ${mean(b.map((x) => x.p99)).toFixed(2)} | ${b.reduce((s, x) => s + x.non2xx, 0)} | ${b.reduce((s, x) => s + x.errors, 0)} |`);
     say();
     say(`**ratio on/off = ${(ra / rb).toFixed(3)}** (goal >= 0.95)`);
@@ -125,8 +133,8 @@ async function benchGateway(): Promise<void> {
 async function benchProxy(): Promise<void> {
   const { org, key, pages } = await seedOrg();
   const db = `bench_spapi_${Date.now()}`;
-  const upstream = await new ServiceProcess('status-page-api', 3303, { STATUS_PAGE_API_PORT: '3303', STATUS_PAGE_API_DB: db, LOG_LEVEL: 'warn' }).start();
-  const gw = await new ServiceProcess('gateway', 3302, gatewayEnv(3302, { UPSTREAM_URL: 'http://127.0.0.1:3303' })).start();
+  const upstream = await new ServiceProcess('status-page-api', 3303, { STATUS_PAGE_API_PORT: '3303', STATUS_PAGE_API_DB: db, LOG_LEVEL: 'warn' }, SERVICE_CPUS).start();
+  const gw = await new ServiceProcess('gateway', 3302, gatewayEnv(3302, { UPSTREAM_URL: 'http://127.0.0.1:3303' }), SERVICE_CPUS).start();
   try {
     const identity = { [IDENTITY_HEADERS.orgId]: org, [IDENTITY_HEADERS.keyId]: 'bench', [IDENTITY_HEADERS.principal]: 'org', [IDENTITY_HEADERS.permission]: 'incident:read' };
     for (let i = 0; i < 5; i++) {
@@ -143,8 +151,13 @@ async function benchProxy(): Promise<void> {
     const a: Load[] = [];
     const b: Load[] = [];
     for (let i = 0; i < ROUNDS; i++) {
-      a.push(await load(`http://127.0.0.1:3302${path}`, auth));
-      b.push(await load(`http://127.0.0.1:3303${path}`, identity));
+      if (i % 2 === 0) {
+        a.push(await load(`http://127.0.0.1:3302${path}`, auth));
+        b.push(await load(`http://127.0.0.1:3303${path}`, identity));
+      } else {
+        b.push(await load(`http://127.0.0.1:3303${path}`, identity));
+        a.push(await load(`http://127.0.0.1:3302${path}`, auth));
+      }
     }
     const ra = mean(a.map((x) => x.rps));
     const rb = mean(b.map((x) => x.rps));

@@ -12,7 +12,8 @@ export class ServiceProcess {
   private child: ChildProcess | null = null;
   output = '';
 
-  constructor(readonly app: string, readonly port: number, private readonly env: Record<string, string>) {}
+  /** `cpus`: pin the process to these CPUs with taskset (benchmarks), e.g. "1". */
+  constructor(readonly app: string, readonly port: number, private readonly env: Record<string, string>, private readonly cpus?: string) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -20,7 +21,9 @@ export class ServiceProcess {
 
   async start(readyTimeoutMs = 60_000): Promise<this> {
     this.output = '';
-    this.child = spawn(process.execPath, ['-r', '@swc-node/register', join('apps', this.app, 'src', 'main.ts')], {
+    const args = ['-r', '@swc-node/register', join('apps', this.app, 'src', 'main.ts')];
+    const [command, argv] = this.cpus ? ['taskset', ['-c', this.cpus, process.execPath, ...args]] : [process.execPath, args];
+    this.child = spawn(command, argv, {
       cwd: ROOT,
       env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.base.json', LOG_LEVEL: 'warn', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -41,6 +41,12 @@ export class PublicApiHandler {
   private readonly consistencyWaitMs: number;
   private readonly authDisabled: boolean;
   private readonly benchmarkOrgId: string | undefined;
+  private readonly passportAuthenticate = passport.authenticate(API_KEY_STRATEGY, {
+    session: false,
+    assignProperty: 'spKey',
+    failWithError: true,
+  }) as (req: Request, res: Response, next: (err?: unknown) => void) => void;
+  private readonly outcomes = new Map<string, { inc: () => void }>();
 
   constructor(
     config: ConfigService<GatewayEnv, true>,
@@ -88,9 +94,9 @@ export class PublicApiHandler {
       if (!(await this.views.waitFor(token, this.consistencyWaitMs))) return send(res, 503, '{"error":"view_not_fresh"}');
     }
 
-    const key = await this.authenticate(req, res);
+    const key = this.authenticate(req, res);
     if (key === null) {
-      this.metrics.decisions.inc({ outcome: 'invalid_api_key' });
+      this.count('invalid_api_key');
       await this.limits.authFailed(addressKey);
       return send(res, 401, INVALID_KEY);
     }
@@ -109,7 +115,7 @@ export class PublicApiHandler {
             { permission, orgId: match.orgId ?? key.orgId, statusPageId: match.pageId },
           );
     this.metrics.decisionSeconds.observe(seconds(decideStart));
-    this.metrics.decisions.inc({ outcome: decision.allowed ? 'allow' : decision.reason });
+    this.count(decision.allowed ? 'allow' : decision.reason);
 
     if (!decision.allowed) {
       const status = DENY_STATUS[decision.reason];
@@ -159,13 +165,26 @@ export class PublicApiHandler {
     }
   }
 
-  /** passport.authenticate with our strategy; resolves the key record or null. */
-  private authenticate(req: Request, res: Response): Promise<KeyRecord | null> {
-    return new Promise((resolve) => {
-      passport.authenticate(API_KEY_STRATEGY, { session: false }, (err: unknown, user: KeyRecord | false) => {
-        resolve(err || !user ? null : user);
-      })(req, res, () => resolve(null));
+  /**
+   * passport.authenticate with our strategy (built once): the key record, or null. The strategy
+   * is synchronous, so passport has decided when the call returns.
+   */
+  private authenticate(req: Request, res: Response): KeyRecord | null {
+    let key: KeyRecord | null = null;
+    this.passportAuthenticate(req, res, (err?: unknown) => {
+      key = err ? null : ((req as unknown as { spKey?: KeyRecord }).spKey ?? null);
     });
+    return key;
+  }
+
+  /** Decision counter children, bound once per outcome (no label hashing per request). */
+  private count(outcome: string): void {
+    let child = this.outcomes.get(outcome);
+    if (child === undefined) {
+      child = this.metrics.decisions.labels({ outcome });
+      this.outcomes.set(outcome, child);
+    }
+    child.inc();
   }
 
   private recordUsage(key: KeyRecord, method: string, route: string, decision: 'allow' | 'deny', reason: string, permission: Permission, status: number, ip: string | null): void {

@@ -6,17 +6,26 @@ import { KafkaPublisher } from '@sp/platform';
 import type { GatewayEnv } from '../config/env.schema';
 import { GatewayMetrics } from '../metrics/gateway.metrics';
 
-export type UsageRecord = Omit<KeyUsedEvent, 'id' | 'type' | 'schemaVersion' | 'occurredAt'>;
+export type UsageRecord = Omit<KeyUsedEvent, 'id' | 'type' | 'schemaVersion' | 'occurredAt' | 'firstOccurredAt' | 'count'>;
+
+interface Tally {
+  usage: UsageRecord;
+  count: number;
+  first: number;
+  last: number;
+}
 
 /**
- * Key-usage events off the request path: `record` only appends to a bounded in-memory buffer (a
- * full buffer drops the event and counts it); a timer publishes the buffer in batches. A failed
- * publish keeps the batch at the front of the buffer for the next try.
+ * Key-usage events off the request path. `record` only counts the decision in a bounded in-memory
+ * tally keyed by everything the event says (a new kind of decision when the tally is full is
+ * dropped and counted); a timer publishes the tally in batches, one event per kind of decision
+ * with its count. A failed publish keeps the events for the next try.
  */
 @Injectable()
 export class UsagePublisher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(UsagePublisher.name);
-  private buffer: KeyUsedEvent[] = [];
+  private tally = new Map<string, Tally>();
+  private unsent: KeyUsedEvent[] = [];
   private readonly capacity: number;
   private readonly flushMs: number;
   private readonly batchSize: number;
@@ -41,23 +50,43 @@ export class UsagePublisher implements OnApplicationBootstrap, OnApplicationShut
   }
 
   record(usage: UsageRecord): void {
-    if (this.buffer.length >= this.capacity) {
+    const now = Date.now();
+    const id = `${usage.keyId}\u0000${usage.method}\u0000${usage.route}\u0000${usage.decision}\u0000${usage.reason}\u0000${usage.status}\u0000${usage.clientIp}`;
+    const seen = this.tally.get(id);
+    if (seen !== undefined) {
+      seen.count++;
+      seen.last = now;
+      return;
+    }
+    if (this.tally.size + this.unsent.length >= this.capacity) {
       this.dropped++;
       this.metrics.usageEvents.inc({ fate: 'dropped' });
       return;
     }
-    this.buffer.push({ id: randomUUID(), type: KEY_USED, schemaVersion: 1, occurredAt: new Date().toISOString(), ...usage });
+    this.tally.set(id, { usage, count: 1, first: now, last: now });
   }
 
   get pending(): number {
-    return this.buffer.length;
+    return this.tally.size + this.unsent.length;
   }
 
   flush(): Promise<void> {
     if (this.flushing) return this.flushing;
     this.flushing = (async () => {
-      while (this.buffer.length > 0) {
-        const batch = this.buffer.slice(0, this.batchSize);
+      for (const t of this.tally.values()) {
+        this.unsent.push({
+          id: randomUUID(),
+          type: KEY_USED,
+          schemaVersion: 1,
+          occurredAt: new Date(t.last).toISOString(),
+          firstOccurredAt: new Date(t.first).toISOString(),
+          count: t.count,
+          ...t.usage,
+        });
+      }
+      this.tally = new Map();
+      while (this.unsent.length > 0) {
+        const batch = this.unsent.slice(0, this.batchSize);
         try {
           await this.publisher.publish(TOPICS.keyUsage, batch.map((e) => ({ key: e.keyId, value: e })));
         } catch (err) {
@@ -65,8 +94,8 @@ export class UsagePublisher implements OnApplicationBootstrap, OnApplicationShut
           this.logger.warn(`publishing ${batch.length} usage events failed, will retry: ${(err as Error).message}`);
           return;
         }
-        this.buffer = this.buffer.slice(batch.length);
-        this.metrics.usageEvents.inc({ fate: 'published' }, batch.length);
+        this.unsent = this.unsent.slice(batch.length);
+        this.metrics.usageEvents.inc({ fate: 'published' }, batch.reduce((n, e) => n + e.count, 0));
       }
     })().finally(() => {
       this.flushing = null;

@@ -48,7 +48,8 @@ export class AuditLogRepository {
         replaceOne: {
           filter: { _id: e.id },
           replacement: {
-            _id: e.id, orgId: e.orgId, keyId: e.keyId, occurredAt: new Date(e.occurredAt), decision: e.decision,
+            _id: e.id, orgId: e.orgId, keyId: e.keyId, occurredAt: new Date(e.occurredAt),
+            firstOccurredAt: new Date(e.firstOccurredAt ?? e.occurredAt), count: e.count, decision: e.decision,
             reason: e.reason, permission: e.permission, method: e.method, route: e.route, status: e.status, clientIp: e.clientIp,
           },
           upsert: true,
@@ -102,6 +103,8 @@ function withoutSecrets(payload: object): Record<string, unknown> {
 function toUsageEntry(u: KeyUsage) {
   return {
     at: new Date(u.occurredAt).toISOString(),
+    firstAt: new Date(u.firstOccurredAt ?? u.occurredAt).toISOString(),
+    count: u.count ?? 1,
     keyId: u.keyId,
     decision: u.decision,
     reason: u.reason,

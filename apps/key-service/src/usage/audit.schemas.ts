@@ -33,8 +33,13 @@ export class KeyUsage {
   orgId!: string;
   @Prop({ required: true })
   keyId!: string;
+  /** The last of `count` identical decisions; the first is `firstOccurredAt`. */
   @Prop({ type: Date, required: true })
   occurredAt!: Date;
+  @Prop({ type: Date, required: true })
+  firstOccurredAt!: Date;
+  @Prop({ required: true, default: 1 })
+  count!: number;
   @Prop({ required: true })
   decision!: string;
   @Prop({ required: true })

@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { idSchema, permissionSchema } from '../access/vocabulary';
 
 /**
- * One gateway decision on a known key, allowed or denied, on the key-usage topic (keyed by keyId).
- * Never carries the key. Unknown keys are not attributable and are only counted in metrics.
+ * Gateway decisions on a known key, allowed or denied, on the key-usage topic (keyed by keyId).
+ * Identical decisions (same key, route, method, decision, reason, status and address) within one
+ * flush window travel as one event with their `count`, from `firstOccurredAt` to `occurredAt`
+ * (the last one). Never carries the key. Unknown keys are not attributable: metrics count them.
  */
 export const KEY_USED = 'KeyUsed';
 export const keyUsedEventSchema = z.object({
@@ -13,6 +15,8 @@ export const keyUsedEventSchema = z.object({
   orgId: idSchema,
   keyId: idSchema,
   occurredAt: z.iso.datetime(),
+  firstOccurredAt: z.iso.datetime().optional(),
+  count: z.number().int().min(1).max(10_000_000).default(1),
   decision: z.enum(['allow', 'deny']),
   reason: z.string().min(1).max(64),
   permission: permissionSchema.nullable(),
