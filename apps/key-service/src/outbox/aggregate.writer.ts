@@ -85,7 +85,11 @@ export class AggregateWriter {
         );
         if (res.matchedCount === 0) continue; // changed concurrently: decide again
       }
-      this.relay.kick();
+      // The only pending event of this aggregate can be published right away (order is safe);
+      // otherwise the relay publishes the outbox in order.
+      const onlyPending = current === null || ((current as { outbox?: string[] }).outbox ?? []).length === 0;
+      if (onlyPending) this.relay.publishNow(model as never, id, nextVersion, serialized);
+      else this.relay.kick();
       const doc = (await model.findById(id).lean().exec()) as D;
       return { doc, changed: true, consistencyToken: token(orgId, id, nextVersion) };
     }

@@ -54,7 +54,36 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await Promise.all([this.running, this.fastLane]);
+  }
+
+  private fastLane: Promise<void> = Promise.resolve();
+
+  /**
+   * Fast path for a change whose event is its aggregate's only pending one: publish it at once
+   * (in call order), then take it out of the outbox. Any failure leaves it to the regular run;
+   * a run that publishes it too only makes a duplicate, which consumers ignore.
+   */
+  publishNow(model: Model<PendingDoc>, id: string, version: number, raw: string): void {
+    if (!this.enabled || this.stopped) return;
+    this.fastLane = this.fastLane.then(async () => {
+      try {
+        const event = JSON.parse(raw) as AccessEvent;
+        await this.publisher.publish(TOPICS.accessEvents, [
+          { key: event.orgId, value: raw, headers: { 'event-id': event.id, 'event-type': event.type } },
+        ]);
+        this.published++;
+        await this.audit.recordLifecycle([event]);
+        const done = await model.collection.updateOne(
+          { _id: id, version } as never,
+          { $pullAll: { outbox: [raw] }, $set: { outboxPending: false } } as never,
+        );
+        if (done.matchedCount === 0) await model.collection.updateOne({ _id: id } as never, { $pullAll: { outbox: [raw] } } as never);
+      } catch (err) {
+        this.logger.warn(`fast publish failed, the relay will retry: ${(err as Error).message}`);
+        this.kick();
+      }
+    });
   }
 
   /** A change was just written: publish it now rather than at the next poll. */
