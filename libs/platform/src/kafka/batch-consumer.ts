@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
-import { Consumer, IHeaders, Kafka, KafkaMessage, logLevel } from 'kafkajs';
+import { Consumer, IHeaders, Kafka, KafkaMessage, logLevel, type RetryOptions } from 'kafkajs';
 import type { z } from 'zod';
 import { DEAD_LETTER_HEADERS } from '@sp/contracts';
 import { kafkaLogCreator } from './kafka-log';
@@ -34,6 +34,8 @@ export interface BatchConsumerOptions<T> {
   onFatal?: (error: Error) => void;
   /** Upper bound of messages per handler call. */
   maxBatchSize?: number;
+  /** kafkajs' own retry policy for the consumer (connection and protocol errors); its default otherwise. */
+  kafkaRetry?: RetryOptions;
 }
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -100,6 +102,7 @@ export class BatchConsumer<T> extends EventEmitter {
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
       maxWaitTimeInMs: 100,
+      ...(options.kafkaRetry ? { retry: options.kafkaRetry } : {}),
     });
   }
 
