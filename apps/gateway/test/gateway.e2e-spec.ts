@@ -250,7 +250,7 @@ describe('gateway end to end', () => {
     await gw.request('POST', `/v1/status-pages/${p1}/incidents`, { key: k.key, body: { title: 't', status: 'resolved' } });
     const usage = await waitUntil(async () => {
       const r = await admin.get(`/v1/api-keys/${k.id}/usage`);
-      return r.body.uses?.length >= 2 ? r.body : null;
+      return r.body.uses?.length >= 2 && r.body.lastUsedAt !== null ? r.body : null;
     });
     expect(usage.uses.map((u: { decision: string; status: number }) => `${u.decision}:${u.status}`).sort()).toEqual(['allow:200', 'deny:403']);
     expect(usage.lastUsedAt).not.toBeNull();

@@ -58,6 +58,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private fastLane: Promise<void> = Promise.resolve();
+  /** Documents whose event the fast path is publishing: the regular run leaves them alone meanwhile. */
+  private readonly inFlight = new Set<string>();
+  private deferred = false;
 
   /**
    * Fast path for a change whose event is its aggregate's only pending one: publish it at once
@@ -66,6 +69,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    */
   publishNow(model: Model<PendingDoc>, id: string, version: number, raw: string): void {
     if (!this.enabled || this.stopped) return;
+    const slot = `${model.collection.collectionName}/${id}`;
+    this.inFlight.add(slot);
     this.fastLane = this.fastLane.then(async () => {
       try {
         const event = JSON.parse(raw) as AccessEvent;
@@ -82,6 +87,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       } catch (err) {
         this.logger.warn(`fast publish failed, the relay will retry: ${(err as Error).message}`);
         this.kick();
+      } finally {
+        this.inFlight.delete(slot);
+        // A change written behind this one waited for it: publish it now.
+        if (this.deferred) {
+          this.deferred = false;
+          this.kick();
+        }
       }
     });
   }
@@ -89,6 +101,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /** A change was just written: publish it now rather than at the next poll. */
   kick(): void {
     if (!this.enabled || this.stopped) return;
+    if (this.inFlight.size > 0) this.deferred = true;
     if (this.running) this.again = true;
     else this.schedule(0);
   }
@@ -123,7 +136,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     const pending: { model: Model<PendingDoc>; doc: PendingDoc }[] = [];
     for (const model of this.models) {
       const docs = await model.find({ outboxPending: true }, { _id: 1, version: 1, outbox: 1 }).limit(200).lean<PendingDoc[]>().exec();
-      for (const doc of docs) pending.push({ model, doc });
+      for (const doc of docs) {
+        if (!this.inFlight.has(`${model.collection.collectionName}/${doc._id}`)) pending.push({ model, doc });
+      }
     }
     if (pending.length === 0) return 0;
 
