@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { commonEnvSchema, portSchema } from '@sp/platform';
+import { commonEnvSchema, pepperSchema, portSchema } from '@sp/platform';
 
 const perSecond = z.coerce.number().int().min(1).max(10_000_000);
 
 export const gatewayEnvSchema = commonEnvSchema.extend({
   GATEWAY_PORT: portSchema.default(3000),
   GATEWAY_HOST: z.string().default('0.0.0.0'),
-  API_KEY_PEPPER: z.string({ error: 'is required (the pepper key-service hashes keys with)' }).min(32, 'must be at least 32 characters'),
+  API_KEY_PEPPER: pepperSchema,
   UPSTREAM_URL: z.url({ error: 'must be a URL (status-page-api base, e.g. http://127.0.0.1:3003)' }).default('http://127.0.0.1:3003'),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** How long a request with X-Consistency-Token may wait for the view to reach that change. */

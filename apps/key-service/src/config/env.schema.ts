@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnvSchema, mongoEnvSchema, portSchema, secretSchema } from '@sp/platform';
+import { commonEnvSchema, mongoEnvSchema, pepperSchema, portSchema, secretSchema } from '@sp/platform';
 
 export const keyServiceEnvSchema = commonEnvSchema.extend({
   ...mongoEnvSchema.shape,
@@ -7,7 +7,7 @@ export const keyServiceEnvSchema = commonEnvSchema.extend({
   KEY_SERVICE_PORT: portSchema.default(3001),
   KEY_SERVICE_HOST: z.string().default('127.0.0.1'),
   ADMIN_TOKEN: secretSchema('bearer token of the admin API'),
-  API_KEY_PEPPER: z.string({ error: 'is required (server-side pepper of key hashes)' }).min(32, 'must be at least 32 characters'),
+  API_KEY_PEPPER: pepperSchema,
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   KEY_USAGE_GROUP: z.string().default('key-service.key-usage'),
 });

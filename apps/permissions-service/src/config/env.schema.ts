@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnvSchema, mongoEnvSchema, portSchema, secretSchema } from '@sp/platform';
+import { commonEnvSchema, mongoEnvSchema, pepperSchema, portSchema, secretSchema } from '@sp/platform';
 
 export const permissionsEnvSchema = commonEnvSchema.extend({
   ...mongoEnvSchema.shape,
@@ -10,7 +10,7 @@ export const permissionsEnvSchema = commonEnvSchema.extend({
   PERMISSIONS_TCP_PORT: portSchema.default(3012),
   PERMISSIONS_TCP_HOST: z.string().default('127.0.0.1'),
   INTERNAL_TOKEN: secretSchema('bearer token of internal calls'),
-  API_KEY_PEPPER: z.string({ error: 'is required (the pepper key-service hashes keys with)' }).min(32, 'must be at least 32 characters'),
+  API_KEY_PEPPER: pepperSchema,
   PERMISSIONS_GROUP: z.string().default('permissions-service.view'),
 });
 export type PermissionsEnv = z.infer<typeof permissionsEnvSchema>;

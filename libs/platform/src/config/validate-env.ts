@@ -31,6 +31,11 @@ export const portSchema = z.coerce.number().int().min(1).max(65535);
 export const secretSchema = (name: string) =>
   z.string({ error: `is required (${name})` }).min(16, `must be at least 16 characters (${name})`);
 
+/** The server-side pepper of key hashes (HMAC-SHA256 key); the same value in every service that hashes keys. */
+export const pepperSchema = z
+  .string({ error: 'is required (server-side pepper of API key hashes, shared by key-service, gateway and permissions-service)' })
+  .min(32, 'must be at least 32 characters');
+
 export const logLevelSchema = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info');
 
 /** Variables every service shares. */
