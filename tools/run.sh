@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's two commands (and a few helpers), used by package.json:
 #   npm start  -> tools/run.sh start   local stack (unless KAFKA_BROKERS/MONGODB_URI are set) + the four services
-#   npm test   -> tools/run.sh test    lint, unit tests, then integration and e2e tests on a fresh local stack
+#   npm test   -> tools/run.sh test    lint, typecheck, unit tests, then integration and e2e tests on a fresh local stack
 #   npm run stack -> tools/run.sh stack   only the local stack, in the foreground
 #   npm run bench -> tools/run.sh bench   the benchmarks of bench/ on a fresh local stack
 set -uo pipefail
@@ -91,6 +91,8 @@ cmd_test() {
   trap 'cleanup; exit 130' INT TERM
   log "lint"
   npx nx run-many -t lint --outputStyle=static || exit 1
+  log "typecheck (tsc, strict: the test and run paths compile with SWC, which does not check types)"
+  npx tsc -p tsconfig.json || exit 1
   log "unit tests"
   npx nx run-many -t test --outputStyle=static || exit 1
   log "integration and e2e tests (real Kafka + MongoDB-wire database)"

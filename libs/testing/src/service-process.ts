@@ -12,8 +12,17 @@ export class ServiceProcess {
   private child: ChildProcess | null = null;
   output = '';
 
-  /** `cpus`: pin the process to these CPUs with taskset (benchmarks), e.g. "1". */
-  constructor(readonly app: string, readonly port: number, private readonly env: Record<string, string>, private readonly cpus?: string) {}
+  /**
+   * `cpus`: pin the process to these CPUs with taskset (benchmarks), e.g. "1". `nodeArgs`: extra
+   * node flags, e.g. `--cpu-prof` (not allowed in NODE_OPTIONS).
+   */
+  constructor(
+    readonly app: string,
+    readonly port: number,
+    private readonly env: Record<string, string>,
+    private readonly cpus?: string,
+    private readonly nodeArgs: string[] = [],
+  ) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -21,7 +30,7 @@ export class ServiceProcess {
 
   async start(readyTimeoutMs = 60_000): Promise<this> {
     this.output = '';
-    const args = ['-r', '@swc-node/register', join('apps', this.app, 'src', 'main.ts')];
+    const args = [...this.nodeArgs, '-r', '@swc-node/register', join('apps', this.app, 'src', 'main.ts')];
     const [command, argv] = this.cpus ? ['taskset', ['-c', this.cpus, process.execPath, ...args]] : [process.execPath, args];
     this.child = spawn(command, argv, {
       cwd: ROOT,

@@ -5,6 +5,7 @@ import passport from 'passport';
 import { decodeConsistencyToken, type Permission } from '@sp/contracts';
 import { evaluateAccess, evaluatePrincipal, readablePages, type DenyReason, type KeyRecord, type MemberRecord } from '@sp/permissions';
 import { API_KEY_STRATEGY } from '../auth/api-key.strategy';
+import { AuthAttempt } from '../auth/auth-attempt';
 import { clientAddress } from '../auth/extract-api-key';
 import type { GatewayEnv } from '../config/env.schema';
 import { GatewayMetrics } from '../metrics/gateway.metrics';
@@ -45,7 +46,7 @@ export class PublicApiHandler {
     session: false,
     assignProperty: 'spKey',
     failWithError: true,
-  }) as (req: Request, res: Response, next: (err?: unknown) => void) => void;
+  }) as (req: AuthAttempt, res: Response, next: (err?: unknown) => void) => void;
   private readonly outcomes = new Map<string, { inc: () => void }>();
 
   constructor(
@@ -65,10 +66,18 @@ export class PublicApiHandler {
   /** Express middleware: handles /v1/*, passes everything else (health, metrics, docs) on. */
   readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
     if (!req.url.startsWith('/v1/') && req.url !== '/v1') return next();
-    this.handle(req, res, next).catch(next);
+    try {
+      this.handle(req, res, next)?.catch(next);
+    } catch (err) {
+      next(err);
+    }
   };
 
-  private async handle(req: Request, res: Response, next: NextFunction): Promise<void> {
+  /**
+   * Synchronous up to the answer whenever it can be (a view answer, a denial): a promise only when
+   * the request must wait for the view (consistency token) or for the upstream.
+   */
+  private handle(req: Request, res: Response, next: NextFunction): Promise<void> | undefined {
     const started = process.hrtime.bigint();
     const match = this.matcher.match(req.method, req.url);
     if (match === null) return send(res, 404, NOT_FOUND);
@@ -79,8 +88,7 @@ export class PublicApiHandler {
     if (!this.views.ready) return send(res, 503, '{"error":"view_not_ready"}');
 
     const ip = clientAddress(req.headers, req.socket.remoteAddress, this.trustProxy);
-    const addressKey = ip ?? 'unknown';
-    const blockedFor = await this.limits.authBlocked(addressKey);
+    const blockedFor = this.limits.authBlocked(ip ?? 'unknown');
     if (blockedFor > 0) return tooMany(res, blockedFor, '{"error":"too_many_failed_authentications"}');
 
     // A consistency token first: the change it names (a new key, a revocation, a role change) must
@@ -91,13 +99,22 @@ export class PublicApiHandler {
       if (token === null) {
         return send(res, 400, '{"error":"validation_failed","message":"X-Consistency-Token: malformed","details":[{"field":"X-Consistency-Token","reason":"malformed"}]}');
       }
-      if (!(await this.views.waitFor(token, this.consistencyWaitMs))) return send(res, 503, '{"error":"view_not_fresh"}');
+      if (!this.views.isFresh(token)) {
+        return this.views.waitFor(token, this.consistencyWaitMs).then((fresh) =>
+          fresh ? this.authorize(req, res, next, match, ip) : send(res, 503, '{"error":"view_not_fresh"}'),
+        );
+      }
     }
+    return this.authorize(req, res, next, match, ip);
+  }
 
+  /** Authentication, the decision, rate limits, then the answer (from the view, or proxied). */
+  private authorize(req: Request, res: Response, next: NextFunction, match: RouteMatch, ip: string | null): Promise<void> | undefined {
+    const route = match.policy.path;
     const key = this.authenticate(req, res);
     if (key === null) {
       this.count('invalid_api_key');
-      await this.limits.authFailed(addressKey);
+      this.limits.authFailed(ip ?? 'unknown');
       return send(res, 401, INVALID_KEY);
     }
 
@@ -121,7 +138,7 @@ export class PublicApiHandler {
       const status = DENY_STATUS[decision.reason];
       this.recordUsage(key, req.method, route, 'deny', decision.reason, permission, status, ip);
       if (status === 401) {
-        await this.limits.authFailed(addressKey);
+        this.limits.authFailed(ip ?? 'unknown');
         return send(res, 401, INVALID_KEY);
       }
       if (decision.reason === 'ip_not_allowed') return send(res, 403, IP_NOT_ALLOWED);
@@ -129,7 +146,7 @@ export class PublicApiHandler {
       return send(res, 403, `{"error":"insufficient_permissions","required":"${permission}"}`);
     }
 
-    const retryAfter = await this.limits.take(key.keyId, key.orgId);
+    const retryAfter = this.limits.take(key.keyId, key.orgId);
     if (retryAfter > 0) {
       this.recordUsage(key, req.method, route, 'deny', 'rate_limited', permission, 429, ip);
       return tooMany(res, retryAfter, '{"error":"rate_limited"}');
@@ -159,8 +176,7 @@ export class PublicApiHandler {
           principal: key.type === 'user' ? `user:${key.userId}` : 'org',
           permission,
         };
-        await this.proxy.handler(req, res, next);
-        return;
+        return this.proxy.handler(req, res, next);
       }
     }
   }
@@ -170,9 +186,10 @@ export class PublicApiHandler {
    * is synchronous, so passport has decided when the call returns.
    */
   private authenticate(req: Request, res: Response): KeyRecord | null {
+    const attempt = new AuthAttempt(req.headers, req.socket ?? null);
     let key: KeyRecord | null = null;
-    this.passportAuthenticate(req, res, (err?: unknown) => {
-      key = err ? null : ((req as unknown as { spKey?: KeyRecord }).spKey ?? null);
+    this.passportAuthenticate(attempt, res, (err?: unknown) => {
+      key = err ? null : (attempt.spKey ?? null);
     });
     return key;
   }
@@ -192,26 +209,26 @@ export class PublicApiHandler {
   }
 
   /** Benchmark baseline: the same routes and answers with authentication and authorization off. */
-  private async answerWithoutAuth(req: Request, res: Response, next: NextFunction, match: RouteMatch): Promise<void> {
+  private answerWithoutAuth(req: Request, res: Response, next: NextFunction, match: RouteMatch): Promise<void> | undefined {
     const orgId = match.orgId ?? this.benchmarkOrgId ?? '';
     if (match.policy.answer === 'view:status-pages') {
       return send(res, 200, JSON.stringify(this.views.view.pagesOfOrg(orgId).map((p) => ({ id: p.pageId, name: p.name }))));
     }
     (req as RequestWithIdentity).spIdentity = { orgId, keyId: 'benchmark', principal: 'org', permission: match.policy.permission };
-    await this.proxy.handler(req, res, next);
+    return this.proxy.handler(req, res, next);
   }
 }
 
-function send(res: Response, status: number, body: string): void {
+function send(res: Response, status: number, body: string): undefined {
   res.statusCode = status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.setHeader('cache-control', 'no-store');
   res.end(body);
 }
 
-function tooMany(res: Response, retryAfterSeconds: number, body: string): void {
+function tooMany(res: Response, retryAfterSeconds: number, body: string): undefined {
   res.setHeader('retry-after', String(retryAfterSeconds));
-  send(res, 429, body);
+  return send(res, 429, body);
 }
 
 function seconds(since: bigint): number {

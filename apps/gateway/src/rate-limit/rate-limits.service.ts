@@ -1,50 +1,95 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { TokenBucket } from 'limiter';
+import { LRUCache } from 'lru-cache';
 import type { GatewayEnv } from '../config/env.schema';
 
 /** Seconds to wait, or 0 when the request may go on. */
 export type RetryAfter = number;
 
+/** Most buckets kept per kind; beyond it the least recently used is dropped (it restarts full). */
+const MAX_BUCKETS = 100_000;
+
+interface Budget {
+  /** Tokens a bucket holds and gains per interval: bursts up to the limit, then the limit's rate. */
+  tokens: number;
+  intervalMs: number;
+}
+
 /**
- * In-process rate limits (rate-limiter-flexible): per key and per org on authenticated requests,
- * and a stricter one on failed authentications per client address.
+ * In-process rate limits, synchronous so the request path never waits on a promise: token buckets
+ * (limiter) per key and per org, the key's bucket a child of its org's so a request is charged to
+ * both or neither, and a stricter budget of failed authentications per client address. A budget of
+ * N per interval allows bursts of N and N per interval sustained.
+ *
+ * Buckets live in LRU caches (lru-cache) bounded to MAX_BUCKETS each: the least recently used one
+ * goes first, and a bucket untouched for one interval has refilled completely anyway, so dropping
+ * it only matters when more than MAX_BUCKETS keys (orgs, addresses) are active within an interval.
  */
 @Injectable()
 export class RateLimitsService {
-  private readonly perKey: RateLimiterMemory;
-  private readonly perOrg: RateLimiterMemory;
-  private readonly authFailures: RateLimiterMemory;
+  private readonly perKey: Budget;
+  private readonly perOrg: Budget;
+  private readonly authFailure: Budget;
+  private readonly keys: LRUCache<string, TokenBucket>;
+  private readonly orgs: LRUCache<string, TokenBucket>;
+  private readonly failures: LRUCache<string, TokenBucket>;
 
   constructor(config: ConfigService<GatewayEnv, true>) {
-    this.perKey = new RateLimiterMemory({ keyPrefix: 'key', points: config.get('RATE_LIMIT_KEY_PER_SECOND', { infer: true }), duration: 1 });
-    this.perOrg = new RateLimiterMemory({ keyPrefix: 'org', points: config.get('RATE_LIMIT_ORG_PER_SECOND', { infer: true }), duration: 1 });
-    this.authFailures = new RateLimiterMemory({ keyPrefix: 'authfail', points: config.get('AUTH_FAILURES_PER_MINUTE', { infer: true }), duration: 60 });
+    this.perKey = { tokens: config.get('RATE_LIMIT_KEY_PER_SECOND', { infer: true }), intervalMs: 1000 };
+    this.perOrg = { tokens: config.get('RATE_LIMIT_ORG_PER_SECOND', { infer: true }), intervalMs: 1000 };
+    this.authFailure = { tokens: config.get('AUTH_FAILURES_PER_MINUTE', { infer: true }), intervalMs: 60_000 };
+    this.keys = bucketCache();
+    this.orgs = bucketCache();
+    this.failures = bucketCache();
   }
 
-  /** Consumes one request of the key's and the org's budgets. */
-  async take(keyId: string, orgId: string): Promise<RetryAfter> {
-    try {
-      await this.perKey.consume(keyId);
-      await this.perOrg.consume(orgId);
-      return 0;
-    } catch (res) {
-      return retryAfter(res);
+  /** Charges one request to the key's and the org's budgets, or to neither and says how long to wait. */
+  take(keyId: string, orgId: string): RetryAfter {
+    let org = this.orgs.get(orgId);
+    if (org === undefined) {
+      org = fullBucket(this.perOrg);
+      this.orgs.set(orgId, org);
     }
+    let key = this.keys.get(keyId);
+    if (key === undefined || key.parentBucket !== org) {
+      // New, or its org's bucket was dropped and restarted: the key follows the current one.
+      key = fullBucket(this.perKey, org);
+      this.keys.set(keyId, key);
+    }
+    if (key.tryRemoveTokens(1)) return 0;
+    return seconds(key.getWaitTime(1));
   }
 
-  /** 0 if this address may still try to authenticate. */
-  async authBlocked(address: string): Promise<RetryAfter> {
-    const res = await this.authFailures.get(address);
-    return res !== null && res.remainingPoints <= 0 ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 0;
+  /** 0 if this address may still try to authenticate, else the seconds until it may. */
+  authBlocked(address: string): RetryAfter {
+    const bucket = this.failures.get(address);
+    if (bucket === undefined) return 0;
+    const waitMs = bucket.getWaitTime(1);
+    return waitMs > 0 ? seconds(waitMs) : 0;
   }
 
-  async authFailed(address: string): Promise<void> {
-    await this.authFailures.consume(address).catch(() => undefined);
+  /** Counts one failed authentication from this address. */
+  authFailed(address: string): void {
+    let bucket = this.failures.get(address);
+    if (bucket === undefined) {
+      bucket = fullBucket(this.authFailure);
+      this.failures.set(address, bucket);
+    }
+    bucket.tryRemoveTokens(1);
   }
 }
 
-function retryAfter(res: unknown): RetryAfter {
-  if (res instanceof RateLimiterRes) return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-  throw res;
+function bucketCache(): LRUCache<string, TokenBucket> {
+  return new LRUCache<string, TokenBucket>({ max: MAX_BUCKETS });
+}
+
+function fullBucket(budget: Budget, parentBucket?: TokenBucket): TokenBucket {
+  const bucket = new TokenBucket({ bucketSize: budget.tokens, tokensPerInterval: budget.tokens, interval: budget.intervalMs, parentBucket });
+  bucket.content = budget.tokens;
+  return bucket;
+}
+
+function seconds(waitMs: number): RetryAfter {
+  return Math.max(1, Math.ceil(waitMs / 1000));
 }

@@ -3,7 +3,7 @@ import { ORG_ROLES, PAGE_ROLES, PERMISSIONS, type Permission } from '@sp/contrac
 import { hashOf } from '../testing/access-events.fixture';
 import type { KeyRecord, MemberRecord, PageRecord } from '../view/view.records';
 import type { AccessFacts, AccessRequest } from './access.types';
-import { evaluateAccess, evaluatePrincipal } from './evaluate-access';
+import { evaluateAccess, evaluatePrincipal, readablePages } from './evaluate-access';
 import { isOrgLevelPermission, isReadPermission } from './permission-table';
 
 const NOW = Date.parse('2025-06-01T00:00:00.000Z');
@@ -149,6 +149,21 @@ describe('evaluateAccess properties', () => {
       fc.property(caseArb, ({ facts, request }) => {
         const principal = evaluatePrincipal(facts.key, facts.member, facts.now, facts.clientIp);
         if (!principal.allowed) expect(evaluateAccess(facts, request)).toBe(principal);
+      }),
+      RUNS,
+    );
+  });
+
+  it('readablePages lists exactly the pages on which evaluateAccess allows status_page:read', () => {
+    const pagesArb = fc.array(pageArb.filter((p): p is PageRecord => p !== null), { maxLength: 6 });
+    const ipArb = fc.constantFrom(null, '10.0.0.1', '192.168.1.1', '8.8.8.8');
+    fc.assert(
+      fc.property(keyArb, memberArb, pagesArb, ipArb, (key, member, pages, clientIp) => {
+        const expected = pages.filter(
+          (page) =>
+            evaluateAccess({ key, member, page, now: NOW, clientIp }, { permission: 'status_page:read', orgId: key.orgId, statusPageId: page.pageId }).allowed,
+        );
+        expect(readablePages(key, member, pages, NOW, clientIp)).toEqual(expected);
       }),
       RUNS,
     );

@@ -56,7 +56,16 @@ export function readablePages(
   clientIp: string | null,
 ): PageRecord[] {
   if (principalDenial(key, member, now, clientIp) !== null) return [];
-  return pages.filter((page) => pageDecision(key, member, page, page.pageId, 'status_page:read').allowed);
+  const readable: PageRecord[] = [];
+  if (key.type === 'org') {
+    // An org key's right to read pages does not depend on the page (the table's org-key columns):
+    // decided once, then only the page's own facts (live, same org, within the key's reach) remain.
+    if (!orgKeyGrants(key.access, 'status_page:read') || !accessAllows(key.access, 'status_page:read')) return readable;
+    for (const page of pages) if (pageInReach(key, page)) readable.push(page);
+    return readable;
+  }
+  for (const page of pages) if (pageDecision(key, member, page, page.pageId, 'status_page:read').allowed) readable.push(page);
+  return readable;
 }
 
 /**
@@ -100,6 +109,11 @@ function orgLevelDecision(key: KeyRecord, member: MemberRecord | null, permissio
   return roleGrants(member.role, permission) && accessAllows(key.access, permission) ? ALLOW : DENY.insufficient_permissions;
 }
 
+/** The page is live, in the key's org and within the key's `statusPageIds` narrowing. */
+function pageInReach(key: KeyRecord, page: PageRecord): boolean {
+  return !page.removed && page.orgId === key.orgId && (key.statusPageIds === null || key.statusPageIds.includes(page.pageId));
+}
+
 /** Page-scoped permissions: the page must be the requested one, live, in the key's org and reach. */
 function pageDecision(
   key: KeyRecord,
@@ -108,8 +122,7 @@ function pageDecision(
   statusPageId: string | null,
   permission: Permission,
 ): Decision {
-  if (page === null || page.pageId !== statusPageId || page.removed || page.orgId !== key.orgId) return DENY.not_found;
-  if (key.statusPageIds !== null && !key.statusPageIds.includes(page.pageId)) return DENY.not_found;
+  if (page === null || page.pageId !== statusPageId || !pageInReach(key, page)) return DENY.not_found;
   if (key.type === 'org') {
     if (!orgKeyGrants(key.access, 'status_page:read')) return DENY.not_found;
     return orgKeyGrants(key.access, permission) && accessAllows(key.access, permission) ? ALLOW : DENY.insufficient_permissions;
