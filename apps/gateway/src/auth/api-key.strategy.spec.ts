@@ -54,7 +54,10 @@ describe('ApiKeyStrategy.lookup', () => {
     const off = `${b.slice(0, 10)}${b[10] === 'a' ? 'b' : 'a'}${b.slice(11)}`;
     expect(strategy.lookup({ headers: bearer(off), connection: socket })).toBeNull();
     expect(strategy.lookup({ headers: {}, connection: socket })).toBeNull();
+    // Same number of characters, not the same bytes.
+    expect(strategy.lookup({ headers: bearer(`${b.slice(0, -1)}é`), connection: socket })).toBeNull();
     expect(strategy.lookup({ headers: bearer(a), connection: socket })?.keyId).toBe('key_a');
+    expect(strategy.lookup({ headers: bearer(`${a.slice(0, -1)}é`), connection: socket })).toBeNull();
   });
 
   it('reads the key record from the view on every request, so a change applies to the next one', () => {

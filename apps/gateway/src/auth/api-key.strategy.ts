@@ -1,9 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { timingSafeEqual } from 'node:crypto';
 import passport from 'passport';
 import { Strategy } from 'passport-custom';
-import { hashApiKey, parseApiKey } from '@sp/api-keys';
+import { hashApiKey, parseApiKey, sameKeyText } from '@sp/api-keys';
 import type { KeyRecord } from '@sp/permissions';
 import type { GatewayEnv } from '../config/env.schema';
 import { AccessViewService } from '../view/access-view.service';
@@ -14,7 +13,7 @@ export const API_KEY_STRATEGY = 'api-key';
 
 /** The last well-formed key presented on one connection, and its HMAC. */
 interface ConnectionMemo {
-  presented: Buffer;
+  presented: string;
   hash: string;
 }
 
@@ -26,7 +25,7 @@ interface ConnectionMemo {
  *
  * Keep-alive clients send the same key on every request of a connection, so the strategy remembers,
  * per open connection, the last well-formed key and its HMAC: a request that presents the same bytes
- * (compared in constant time) reuses the hash instead of recomputing it. The memo only maps a key to
+ * (compared in constant time, `sameKeyText`) reuses the hash instead of recomputing it. The memo only maps a key to
  * its hash, which never changes; the key record itself is read from the view on every request, so a
  * revocation applies to the next request as before. It lives in a WeakMap on the socket and goes
  * with the connection; it is never written, logged or returned.
@@ -53,12 +52,11 @@ export class ApiKeyStrategy implements OnModuleInit {
 
   /** The key's HMAC, or null when it is not a well-formed key (bad format or checksum). */
   private hashOf(presented: string, connection: object | null): string | null {
-    const bytes = Buffer.from(presented, 'utf8');
     const memo = connection === null ? undefined : this.memo.get(connection);
-    if (memo !== undefined && memo.presented.length === bytes.length && timingSafeEqual(memo.presented, bytes)) return memo.hash;
+    if (memo !== undefined && sameKeyText(memo.presented, presented)) return memo.hash;
     if (parseApiKey(presented) === null) return null;
     const hash = hashApiKey(presented, this.pepper);
-    if (connection !== null) this.memo.set(connection, { presented: bytes, hash });
+    if (connection !== null) this.memo.set(connection, { presented, hash });
     return hash;
   }
 }

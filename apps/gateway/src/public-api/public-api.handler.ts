@@ -3,12 +3,12 @@ import { ConfigService } from '@nestjs/config';
 import type { NextFunction, Request, Response } from 'express';
 import passport from 'passport';
 import { decodeConsistencyToken, type Permission } from '@sp/contracts';
-import { evaluateAccess, evaluatePrincipal, readablePages, type DenyReason, type KeyRecord, type MemberRecord } from '@sp/permissions';
+import { evaluateAccess, evaluatePrincipal, readablePages, type DenyReason, type KeyRecord, type MemberRecord, type PageRecord } from '@sp/permissions';
 import { API_KEY_STRATEGY } from '../auth/api-key.strategy';
 import { AuthAttempt } from '../auth/auth-attempt';
 import { clientAddress } from '../auth/extract-api-key';
 import type { GatewayEnv } from '../config/env.schema';
-import { GatewayMetrics } from '../metrics/gateway.metrics';
+import { GatewayMetrics, type Tally } from '../metrics/gateway.metrics';
 import { RouteMatcher, type RouteMatch } from '../policy/route-matcher';
 import { RateLimitsService } from '../rate-limit/rate-limits.service';
 import { UsagePublisher } from '../usage/usage.publisher';
@@ -42,12 +42,13 @@ export class PublicApiHandler {
   private readonly consistencyWaitMs: number;
   private readonly authDisabled: boolean;
   private readonly benchmarkOrgId: string | undefined;
+  private readonly allowed: Tally;
+  private readonly readableMemo = new WeakMap<KeyRecord, { member: MemberRecord | null; pages: readonly PageRecord[]; readable: readonly PageRecord[] }>();
   private readonly passportAuthenticate = passport.authenticate(API_KEY_STRATEGY, {
     session: false,
     assignProperty: 'spKey',
     failWithError: true,
   }) as (req: AuthAttempt, res: Response, next: (err?: unknown) => void) => void;
-  private readonly outcomes = new Map<string, { inc: () => void }>();
 
   constructor(
     config: ConfigService<GatewayEnv, true>,
@@ -61,6 +62,7 @@ export class PublicApiHandler {
     this.consistencyWaitMs = config.get('CONSISTENCY_WAIT_MS', { infer: true });
     this.authDisabled = config.get('GATEWAY_AUTH_DISABLED_FOR_BENCHMARK', { infer: true });
     this.benchmarkOrgId = process.env.BENCHMARK_ORG_ID;
+    this.allowed = metrics.decisionTally('allow');
   }
 
   /** Express middleware: handles /v1/*, passes everything else (health, metrics, docs) on. */
@@ -136,7 +138,7 @@ export class PublicApiHandler {
 
     if (!decision.allowed) {
       const status = DENY_STATUS[decision.reason];
-      this.recordUsage(key, req.method, route, 'deny', decision.reason, permission, status, ip);
+      this.recordUsage(key, req.method, route, 'deny', decision.reason, permission, status, ip, now);
       if (status === 401) {
         this.limits.authFailed(ip ?? 'unknown');
         return send(res, 401, INVALID_KEY);
@@ -148,14 +150,14 @@ export class PublicApiHandler {
 
     const retryAfter = this.limits.take(key.keyId, key.orgId);
     if (retryAfter > 0) {
-      this.recordUsage(key, req.method, route, 'deny', 'rate_limited', permission, 429, ip);
+      this.recordUsage(key, req.method, route, 'deny', 'rate_limited', permission, 429, ip, now);
       return tooMany(res, retryAfter, '{"error":"rate_limited"}');
     }
 
     switch (match.policy.answer) {
       case 'view:status-pages': {
-        const pages = readablePages(key, member, view.pagesOfOrg(key.orgId), now, ip);
-        this.recordUsage(key, req.method, route, 'allow', 'allowed', permission, 200, ip);
+        const pages = this.readablePagesOf(key, member, now, ip);
+        this.recordUsage(key, req.method, route, 'allow', 'allowed', permission, 200, ip, now);
         return send(res, 200, JSON.stringify(pages.map((p) => ({ id: p.pageId, name: p.name }))));
       }
       case 'view:members': {
@@ -164,7 +166,7 @@ export class PublicApiHandler {
           role: m.role,
           pageRoles: Object.fromEntries(m.pageRoles.map((p) => [p.pageId, p.role])),
         }));
-        this.recordUsage(key, req.method, route, 'allow', 'allowed', permission, 200, ip);
+        this.recordUsage(key, req.method, route, 'allow', 'allowed', permission, 200, ip, now);
         return send(res, 200, JSON.stringify(members));
       }
       case 'upstream': {
@@ -194,18 +196,29 @@ export class PublicApiHandler {
     return key;
   }
 
-  /** Decision counter children, bound once per outcome (no label hashing per request). */
-  private count(outcome: string): void {
-    let child = this.outcomes.get(outcome);
-    if (child === undefined) {
-      child = this.metrics.decisions.labels({ outcome });
-      this.outcomes.set(outcome, child);
-    }
-    child.inc();
+  /**
+   * `readablePages` for a key whose principal was just allowed, remembered per key record: the
+   * view's records and page lists are frozen and replaced on every change, so the same key,
+   * member and page list (by identity) give the same pages. The clock and the client address
+   * only matter to the principal check, which runs on every request before this.
+   */
+  private readablePagesOf(key: KeyRecord, member: MemberRecord | null, now: number, ip: string | null): readonly PageRecord[] {
+    const pages = this.views.view.pagesOfOrg(key.orgId);
+    const memo = this.readableMemo.get(key);
+    if (memo !== undefined && memo.member === member && memo.pages === pages) return memo.readable;
+    const readable = readablePages(key, member, pages, now, ip);
+    this.readableMemo.set(key, { member, pages, readable });
+    return readable;
   }
 
-  private recordUsage(key: KeyRecord, method: string, route: string, decision: 'allow' | 'deny', reason: string, permission: Permission, status: number, ip: string | null): void {
-    this.usage.record({ orgId: key.orgId, keyId: key.keyId, decision, reason, permission, method, route, status, clientIp: ip });
+  /** One more decision with this outcome (a plain increment; see GatewayMetrics.decisions). */
+  private count(outcome: string): void {
+    if (outcome === 'allow') this.allowed.n++;
+    else this.metrics.decisionTally(outcome).n++;
+  }
+
+  private recordUsage(key: KeyRecord, method: string, route: string, decision: 'allow' | 'deny', reason: string, permission: Permission, status: number, ip: string | null, at?: number): void {
+    this.usage.record({ orgId: key.orgId, keyId: key.keyId, decision, reason, permission, method, route, status, clientIp: ip }, at);
   }
 
   /** Benchmark baseline: the same routes and answers with authentication and authorization off. */

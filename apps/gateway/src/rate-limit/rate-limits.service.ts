@@ -18,8 +18,8 @@ interface Budget {
 
 /**
  * In-process rate limits, synchronous so the request path never waits on a promise: token buckets
- * (limiter) per key and per org, the key's bucket a child of its org's so a request is charged to
- * both or neither, and a stricter budget of failed authentications per client address. A budget of
+ * (limiter) per key and per org, a request charged to both or to neither, and a stricter budget of
+ * failed authentications per client address. A budget of
  * N per interval allows bursts of N and N per interval sustained.
  *
  * Buckets live in LRU caches (lru-cache) bounded to MAX_BUCKETS each: the least recently used one
@@ -46,19 +46,14 @@ export class RateLimitsService {
 
   /** Charges one request to the key's and the org's budgets, or to neither and says how long to wait. */
   take(keyId: string, orgId: string): RetryAfter {
-    let org = this.orgs.get(orgId);
-    if (org === undefined) {
-      org = fullBucket(this.perOrg);
-      this.orgs.set(orgId, org);
+    const key = bucketOf(this.keys, keyId, this.perKey);
+    if (!key.tryRemoveTokens(1)) return seconds(key.getWaitTime(1));
+    const org = bucketOf(this.orgs, orgId, this.perOrg);
+    if (!org.tryRemoveTokens(1)) {
+      key.content += 1; // refused: the key keeps its token
+      return seconds(org.getWaitTime(1));
     }
-    let key = this.keys.get(keyId);
-    if (key === undefined || key.parentBucket !== org) {
-      // New, or its org's bucket was dropped and restarted: the key follows the current one.
-      key = fullBucket(this.perKey, org);
-      this.keys.set(keyId, key);
-    }
-    if (key.tryRemoveTokens(1)) return 0;
-    return seconds(key.getWaitTime(1));
+    return 0;
   }
 
   /** 0 if this address may still try to authenticate, else the seconds until it may. */
@@ -71,12 +66,7 @@ export class RateLimitsService {
 
   /** Counts one failed authentication from this address. */
   authFailed(address: string): void {
-    let bucket = this.failures.get(address);
-    if (bucket === undefined) {
-      bucket = fullBucket(this.authFailure);
-      this.failures.set(address, bucket);
-    }
-    bucket.tryRemoveTokens(1);
+    bucketOf(this.failures, address, this.authFailure).tryRemoveTokens(1);
   }
 }
 
@@ -84,9 +74,14 @@ function bucketCache(): LRUCache<string, TokenBucket> {
   return new LRUCache<string, TokenBucket>({ max: MAX_BUCKETS });
 }
 
-function fullBucket(budget: Budget, parentBucket?: TokenBucket): TokenBucket {
-  const bucket = new TokenBucket({ bucketSize: budget.tokens, tokensPerInterval: budget.tokens, interval: budget.intervalMs, parentBucket });
-  bucket.content = budget.tokens;
+/** The bucket of this key (org, address), a new full one if it has none. */
+function bucketOf(cache: LRUCache<string, TokenBucket>, id: string, budget: Budget): TokenBucket {
+  let bucket = cache.get(id);
+  if (bucket === undefined) {
+    bucket = new TokenBucket({ bucketSize: budget.tokens, tokensPerInterval: budget.tokens, interval: budget.intervalMs });
+    bucket.content = budget.tokens; // limiter starts buckets empty; ours start with the whole burst
+    cache.set(id, bucket);
+  }
   return bucket;
 }
 

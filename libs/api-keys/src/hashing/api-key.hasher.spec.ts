@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { hashApiKey, secretsEqual } from './api-key.hasher';
+import { generateApiKey } from '../key-format/api-key.format';
+import { hashApiKey, sameKeyText, secretsEqual } from './api-key.hasher';
 
 describe('api key hashing', () => {
   it('is HMAC-SHA256 with the pepper, hex', () => {
@@ -19,5 +20,18 @@ describe('api key hashing', () => {
     expect(secretsEqual('token', 'token2')).toBe(false);
     expect(secretsEqual('', 'x')).toBe(false);
     expect(secretsEqual('', '')).toBe(true);
+  });
+
+  it('compares a presented text with a known key, character for character', () => {
+    const { key } = generateApiKey('org');
+    expect(sameKeyText(key, `${key}`)).toBe(true);
+    for (const i of [0, 7, 30, key.length - 1]) {
+      const other = key.slice(0, i) + (key[i] === 'a' ? 'b' : 'a') + key.slice(i + 1);
+      expect(sameKeyText(key, other)).toBe(false);
+    }
+    expect(sameKeyText(key, `${key.slice(0, -1)}\u0100`)).toBe(false);
+    expect(sameKeyText(key, key.slice(0, -1))).toBe(false);
+    expect(sameKeyText(key, `${key}x`)).toBe(false);
+    expect(sameKeyText('short', 'short')).toBe(false);
   });
 });
