@@ -143,26 +143,30 @@ async function benchGateway(): Promise<void> {
     }
     const concurrentRatios = ca.map((x, i) => x.rps / cb[i].rps);
 
-    const row = (label: string, xs: Load[]) =>
-      `| ${label} | ${mean(xs.map((x) => x.rps)).toFixed(0)} | ${mean(xs.map((x) => x.p50)).toFixed(2)} | ${mean(xs.map((x) => x.p99)).toFixed(2)} | ${xs.reduce((s, x) => s + x.non2xx, 0)} | ${xs.reduce((s, x) => s + x.errors, 0)} |`;
+    const table = (sides: [string, Load[]][]) => {
+      say('| side | req/s (mean) | p50 ms | p99 ms | non-2xx | errors |');
+      say('|---|---|---|---|---|---|');
+      for (const [label, xs] of sides) {
+        say(`| ${label} | ${mean(xs.map((x) => x.rps)).toFixed(0)} | ${mean(xs.map((x) => x.p50)).toFixed(2)} | ${mean(xs.map((x) => x.p99)).toFixed(2)} | ${xs.reduce((n, x) => n + x.non2xx, 0)} | ${xs.reduce((n, x) => n + x.errors, 0)} |`);
+      }
+      say();
+    };
     say('### (a) GET /v1/status-pages answered by the gateway: authentication + authorization on vs off');
     say();
     say(`1. One gateway at a time, ${GATEWAY_PAIRS} alternating pairs of ${GATEWAY_SLICE_S} s runs:`);
     say();
-    say('| side | req/s (mean) | p50 ms | p99 ms | non-2xx | errors |');
-    say('|---|---|---|---|---|---|');
-    say(row('auth on (passport key strategy, HMAC, view lookup, engine, rate limits, usage event)', a));
-    say(row('auth off (same route, same answer)', b));
-    say();
+    table([
+      ['auth on (passport key strategy, HMAC, view lookup, engine, rate limits, usage event)', a],
+      ['auth off (same route, same answer)', b],
+    ]);
     say(`**ratio on/off = ${(ra / rb).toFixed(3)}** (ratio of mean req/s; median of the ${GATEWAY_PAIRS} pair ratios ${median(pairRatios).toFixed(3)}, range ${Math.min(...pairRatios).toFixed(2)}-${Math.max(...pairRatios).toFixed(2)}) (goal >= 0.95)`);
     say();
     say(`2. Both gateways at once on the one service CPU, ${ROUNDS} rounds of ${DURATION} s:`);
     say();
-    say('| side | req/s (mean) | p50 ms | p99 ms | non-2xx | errors |');
-    say('|---|---|---|---|---|---|');
-    say(row('auth on', ca));
-    say(row('auth off', cb));
-    say();
+    table([
+      ['auth on', ca],
+      ['auth off', cb],
+    ]);
     say(`**ratio on/off = ${mean(concurrentRatios).toFixed(3)}** (rounds: ${concurrentRatios.map((r) => r.toFixed(3)).join(', ')})`);
     say();
     save('gateway', { sequential: { a, b, ratio: ra / rb, pairRatios }, concurrent: { a: ca, b: cb, ratios: concurrentRatios } });
