@@ -4,6 +4,7 @@ import type { KeyRecord } from '@sp/permissions';
 import type { GatewayEnv } from '../config/env.schema';
 import type { AccessViewService } from '../view/access-view.service';
 import { ApiKeyStrategy } from './api-key.strategy';
+import { RequestHeaders } from './request-headers';
 
 jest.mock('@sp/api-keys', () => {
   const actual = jest.requireActual<typeof import('@sp/api-keys')>('@sp/api-keys');
@@ -22,7 +23,8 @@ describe('ApiKeyStrategy.lookup', () => {
   ]);
   const views = { view: { keyByHash: (hash: string) => records.get(hash) } } as unknown as AccessViewService;
   const config = { get: () => PEPPER } as unknown as ConfigService<GatewayEnv, true>;
-  const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+  const headers = (raw: string[]) => new RequestHeaders().read(raw);
+  const bearer = (key: string) => headers(['authorization', `Bearer ${key}`]);
   let strategy: ApiKeyStrategy;
 
   beforeEach(() => {
@@ -32,8 +34,8 @@ describe('ApiKeyStrategy.lookup', () => {
 
   it('finds the key presented in either header, and nothing for a missing, malformed or unknown key', () => {
     expect(strategy.lookup({ headers: bearer(a), connection: null })?.keyId).toBe('key_a');
-    expect(strategy.lookup({ headers: { 'x-api-key': b }, connection: null })?.keyId).toBe('key_b');
-    expect(strategy.lookup({ headers: {}, connection: null })).toBeNull();
+    expect(strategy.lookup({ headers: headers(['x-api-key', b]), connection: null })?.keyId).toBe('key_b');
+    expect(strategy.lookup({ headers: headers([]), connection: null })).toBeNull();
     expect(strategy.lookup({ headers: bearer(`${a.slice(0, -1)}x`), connection: null })).toBeNull();
     expect(strategy.lookup({ headers: bearer(apiKeys.generateApiKey('org').key), connection: null })).toBeNull();
   });
@@ -46,6 +48,17 @@ describe('ApiKeyStrategy.lookup', () => {
     expect(hashApiKey).toHaveBeenCalledTimes(2);
   });
 
+  it('needs the same key headers, not only the same key, to reuse the remembered hash', () => {
+    const socket = {};
+    expect(strategy.lookup({ headers: bearer(a), connection: socket })?.keyId).toBe('key_a');
+    // The same key in the other header, or in both: a fresh check, same answer.
+    expect(strategy.lookup({ headers: headers(['x-api-key', a]), connection: socket })?.keyId).toBe('key_a');
+    expect(strategy.lookup({ headers: headers(['authorization', `Bearer ${a}`, 'x-api-key', a]), connection: socket })?.keyId).toBe('key_a');
+    // Remembered Authorization plus a conflicting X-API-Key: ambiguous, refused.
+    expect(strategy.lookup({ headers: headers(['authorization', `Bearer ${a}`, 'x-api-key', b]), connection: socket })).toBeNull();
+    expect(hashApiKey).toHaveBeenCalledTimes(3);
+  });
+
   it('never answers one key with another key remembered on the same connection', () => {
     const socket = {};
     expect(strategy.lookup({ headers: bearer(a), connection: socket })?.keyId).toBe('key_a');
@@ -53,7 +66,7 @@ describe('ApiKeyStrategy.lookup', () => {
     // Same length, one character off (and so a bad checksum): rejected, not mistaken for b.
     const off = `${b.slice(0, 10)}${b[10] === 'a' ? 'b' : 'a'}${b.slice(11)}`;
     expect(strategy.lookup({ headers: bearer(off), connection: socket })).toBeNull();
-    expect(strategy.lookup({ headers: {}, connection: socket })).toBeNull();
+    expect(strategy.lookup({ headers: headers([]), connection: socket })).toBeNull();
     // Same number of characters, not the same bytes.
     expect(strategy.lookup({ headers: bearer(`${b.slice(0, -1)}é`), connection: socket })).toBeNull();
     expect(strategy.lookup({ headers: bearer(a), connection: socket })?.keyId).toBe('key_a');

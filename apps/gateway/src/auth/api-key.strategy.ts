@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import passport from 'passport';
 import { Strategy } from 'passport-custom';
-import { hashApiKey, parseApiKey, sameKeyText } from '@sp/api-keys';
+import { hashApiKey, parseApiKey, sameText } from '@sp/api-keys';
 import type { KeyRecord } from '@sp/permissions';
 import type { GatewayEnv } from '../config/env.schema';
 import { AccessViewService } from '../view/access-view.service';
@@ -11,9 +11,10 @@ import { extractApiKey } from './extract-api-key';
 
 export const API_KEY_STRATEGY = 'api-key';
 
-/** The last well-formed key presented on one connection, and its HMAC. */
+/** The key headers of the last request on one connection that presented a well-formed key, and the key's HMAC. */
 interface ConnectionMemo {
-  presented: string;
+  authorization: string | undefined;
+  apiKey: string | undefined;
   hash: string;
 }
 
@@ -24,8 +25,9 @@ interface ConnectionMemo {
  * member removed, IP) is the permission engine's call, made right after with the request's facts.
  *
  * Keep-alive clients send the same key on every request of a connection, so the strategy remembers,
- * per open connection, the last well-formed key and its HMAC: a request that presents the same bytes
- * (compared in constant time, `sameKeyText`) reuses the hash instead of recomputing it. The memo only maps a key to
+ * per open connection, the key headers (Authorization, X-API-Key) of the last request that presented
+ * a well-formed key, and that key's HMAC: a request whose key headers are the same text (compared in
+ * constant time, `sameText`) reuses the hash instead of extracting, checking and hashing again. The memo only maps a key to
  * its hash, which never changes; the key record itself is read from the view on every request, so a
  * revocation applies to the next request as before. It lives in a WeakMap on the socket and goes
  * with the connection; it is never written, logged or returned.
@@ -34,29 +36,40 @@ interface ConnectionMemo {
 export class ApiKeyStrategy implements OnModuleInit {
   private readonly pepper: string;
   private readonly memo = new WeakMap<object, ConnectionMemo>();
+  /**
+   * The passport strategy itself, also registered under API_KEY_STRATEGY. The gateway hands this
+   * instance to passport.authenticate, which then uses it as is instead of looking it up by name
+   * and deriving a fresh object from it on every request.
+   */
+  readonly passportStrategy = new Strategy((req, done) => done(null, this.lookup(req as unknown as AuthAttempt) ?? false));
 
   constructor(config: ConfigService<GatewayEnv, true>, private readonly views: AccessViewService) {
     this.pepper = config.get('API_KEY_PEPPER', { infer: true });
   }
 
   onModuleInit(): void {
-    passport.use(API_KEY_STRATEGY, new Strategy((req, done) => done(null, this.lookup(req as unknown as AuthAttempt) ?? false)));
+    passport.use(API_KEY_STRATEGY, this.passportStrategy);
   }
 
   lookup(attempt: Pick<AuthAttempt, 'headers' | 'connection'>): KeyRecord | null {
-    const presented = extractApiKey(attempt.headers);
-    if (presented === null) return null;
-    const hash = this.hashOf(presented, attempt.connection);
+    const hash = this.hashOf(attempt.headers.authorization, attempt.headers.apiKey, attempt.connection);
     return hash === null ? null : (this.views.view.keyByHash(hash) ?? null);
   }
 
-  /** The key's HMAC, or null when it is not a well-formed key (bad format or checksum). */
-  private hashOf(presented: string, connection: object | null): string | null {
+  /** The presented key's HMAC, or null when no well-formed key is presented (missing, ambiguous, bad format or checksum). */
+  private hashOf(authorization: string | undefined, apiKey: string | undefined, connection: object | null): string | null {
     const memo = connection === null ? undefined : this.memo.get(connection);
-    if (memo !== undefined && sameKeyText(memo.presented, presented)) return memo.hash;
-    if (parseApiKey(presented) === null) return null;
+    if (memo !== undefined && sameHeader(memo.authorization, authorization) && sameHeader(memo.apiKey, apiKey)) return memo.hash;
+    const presented = extractApiKey(authorization, apiKey);
+    if (presented === null || parseApiKey(presented) === null) return null;
     const hash = hashApiKey(presented, this.pepper);
-    if (connection !== null) this.memo.set(connection, { presented, hash });
+    if (connection !== null) this.memo.set(connection, { authorization, apiKey, hash });
     return hash;
   }
+}
+
+/** Both absent, or the same text (constant time). */
+function sameHeader(known: string | undefined, presented: string | undefined): boolean {
+  if (known === undefined || presented === undefined) return known === presented;
+  return sameText(known, presented);
 }

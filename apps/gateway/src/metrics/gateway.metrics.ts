@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { HotPathHistogram } from './hot-path-histogram';
 
 /** A running count the request path increments as a plain number. */
 export interface Tally {
@@ -27,9 +28,10 @@ export class GatewayMetrics {
     },
   });
 
-  readonly decisionSeconds = new Histogram({
+  /** Observed on every request's decision, so a HotPathHistogram (an array increment). */
+  readonly decisionSeconds = new HotPathHistogram({
     name: 'gateway_decision_duration_seconds',
-    help: 'Time to authenticate and authorize one request (no I/O on a view hit)',
+    help: 'Time to decide one authenticated request with the permission engine (no I/O on a view hit)',
     buckets: [0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.005, 0.05, 0.5, 2.5],
     registers: [this.registry],
   });

@@ -4,17 +4,19 @@ import type { NextFunction, Request, Response } from 'express';
 import passport from 'passport';
 import { decodeConsistencyToken, type Permission } from '@sp/contracts';
 import { evaluateAccess, evaluatePrincipal, readablePages, type DenyReason, type KeyRecord, type MemberRecord, type PageRecord } from '@sp/permissions';
-import { API_KEY_STRATEGY } from '../auth/api-key.strategy';
+import { ApiKeyStrategy } from '../auth/api-key.strategy';
 import { AuthAttempt } from '../auth/auth-attempt';
 import { clientAddress } from '../auth/extract-api-key';
+import { RequestHeaders } from '../auth/request-headers';
 import type { GatewayEnv } from '../config/env.schema';
 import { GatewayMetrics, type Tally } from '../metrics/gateway.metrics';
 import { RouteMatcher, type RouteMatch } from '../policy/route-matcher';
 import { RateLimitsService } from '../rate-limit/rate-limits.service';
-import { UsagePublisher } from '../usage/usage.publisher';
+import { UsagePublisher, type UsageRecord } from '../usage/usage.publisher';
 import { AccessViewService } from '../view/access-view.service';
 import { UpstreamProxy, type RequestWithIdentity } from './upstream.proxy';
 
+const NO_HEADERS = new RequestHeaders();
 const INVALID_KEY = '{"error":"invalid_api_key"}';
 const NOT_FOUND = '{"error":"not_found"}';
 const IP_NOT_ALLOWED = '{"error":"ip_not_allowed"}';
@@ -43,12 +45,13 @@ export class PublicApiHandler {
   private readonly authDisabled: boolean;
   private readonly benchmarkOrgId: string | undefined;
   private readonly allowed: Tally;
+  /** Reused by every request: passport and the strategy decide synchronously (AuthAttempt.reset). */
+  private readonly attempt = new AuthAttempt();
+  /** Reused by every request up to its answer; copied by a request that waits for the view. */
+  private readonly requestHeaders = new RequestHeaders();
+  private readonly usageScratch: UsageRecord = { orgId: '', keyId: '', decision: 'allow', reason: '', permission: 'status_page:read', method: '', route: '', status: 0, clientIp: null };
   private readonly readableMemo = new WeakMap<KeyRecord, { member: MemberRecord | null; pages: readonly PageRecord[]; readable: readonly PageRecord[] }>();
-  private readonly passportAuthenticate = passport.authenticate(API_KEY_STRATEGY, {
-    session: false,
-    assignProperty: 'spKey',
-    failWithError: true,
-  }) as (req: AuthAttempt, res: Response, next: (err?: unknown) => void) => void;
+  private readonly passportAuthenticate: (req: AuthAttempt, res: Response, next: (err?: unknown) => void) => void;
 
   constructor(
     config: ConfigService<GatewayEnv, true>,
@@ -57,7 +60,18 @@ export class PublicApiHandler {
     private readonly usage: UsagePublisher,
     private readonly metrics: GatewayMetrics,
     private readonly proxy: UpstreamProxy,
+    strategy: ApiKeyStrategy,
   ) {
+    // The strategy instance rather than its name: passport then runs it as is, where a name costs
+    // a registry lookup and a new object derived from the strategy per request. authInfo: false,
+    // because the gateway has no auth info: it skips passport's per-request info transform chain
+    // (and the `authInfo` property it would add to every attempt).
+    this.passportAuthenticate = passport.authenticate(strategy.passportStrategy, {
+      session: false,
+      assignProperty: 'spKey',
+      authInfo: false,
+      failWithError: true,
+    });
     this.trustProxy = config.get('TRUST_PROXY', { infer: true });
     this.consistencyWaitMs = config.get('CONSISTENCY_WAIT_MS', { infer: true });
     this.authDisabled = config.get('GATEWAY_AUTH_DISABLED_FOR_BENCHMARK', { infer: true });
@@ -89,38 +103,40 @@ export class PublicApiHandler {
     if (this.authDisabled) return this.answerWithoutAuth(req, res, next, match);
     if (!this.views.ready) return send(res, 503, '{"error":"view_not_ready"}');
 
-    const ip = clientAddress(req.headers, req.socket.remoteAddress, this.trustProxy);
+    const headers = this.requestHeaders.read(req.rawHeaders);
+    const ip = clientAddress(headers.forwardedFor, req.socket.remoteAddress, this.trustProxy);
     const blockedFor = this.limits.authBlocked(ip ?? 'unknown');
     if (blockedFor > 0) return tooMany(res, blockedFor, '{"error":"too_many_failed_authentications"}');
 
     // A consistency token first: the change it names (a new key, a revocation, a role change) must
     // be in the view before the key is even looked up.
-    const tokenHeader = req.headers['x-consistency-token'];
+    const tokenHeader = headers.consistencyToken;
     if (tokenHeader !== undefined) {
-      const token = typeof tokenHeader === 'string' ? decodeConsistencyToken(tokenHeader) : null;
+      const token = decodeConsistencyToken(tokenHeader);
       if (token === null) {
         return send(res, 400, '{"error":"validation_failed","message":"X-Consistency-Token: malformed","details":[{"field":"X-Consistency-Token","reason":"malformed"}]}');
       }
       if (!this.views.isFresh(token)) {
+        const own = headers.copy(); // the shared one serves other requests meanwhile
         return this.views.waitFor(token, this.consistencyWaitMs).then((fresh) =>
-          fresh ? this.authorize(req, res, next, match, ip) : send(res, 503, '{"error":"view_not_fresh"}'),
+          fresh ? this.authorize(req, res, next, match, ip, own) : send(res, 503, '{"error":"view_not_fresh"}'),
         );
       }
     }
-    return this.authorize(req, res, next, match, ip);
+    return this.authorize(req, res, next, match, ip, headers);
   }
 
   /** Authentication, the decision, rate limits, then the answer (from the view, or proxied). */
-  private authorize(req: Request, res: Response, next: NextFunction, match: RouteMatch, ip: string | null): Promise<void> | undefined {
+  private authorize(req: Request, res: Response, next: NextFunction, match: RouteMatch, ip: string | null, headers: RequestHeaders): Promise<void> | undefined {
     const route = match.policy.path;
-    const key = this.authenticate(req, res);
+    const key = this.authenticate(req, res, headers);
     if (key === null) {
       this.count('invalid_api_key');
       this.limits.authFailed(ip ?? 'unknown');
       return send(res, 401, INVALID_KEY);
     }
 
-    const decideStart = process.hrtime.bigint();
+    const decideStart = performance.now();
     const view = this.views.view;
     const member: MemberRecord | null = key.type === 'user' && key.userId !== null ? (view.member(key.orgId, key.userId) ?? null) : null;
     const permission = match.policy.permission;
@@ -133,7 +149,7 @@ export class PublicApiHandler {
             { key, member, page: match.pageId !== null ? (view.page(match.pageId) ?? null) : null, now, clientIp: ip },
             { permission, orgId: match.orgId ?? key.orgId, statusPageId: match.pageId },
           );
-    this.metrics.decisionSeconds.observe(seconds(decideStart));
+    this.metrics.decisionSeconds.observe((performance.now() - decideStart) / 1000);
     this.count(decision.allowed ? 'allow' : decision.reason);
 
     if (!decision.allowed) {
@@ -187,12 +203,13 @@ export class PublicApiHandler {
    * passport.authenticate with our strategy (built once): the key record, or null. The strategy
    * is synchronous, so passport has decided when the call returns.
    */
-  private authenticate(req: Request, res: Response): KeyRecord | null {
-    const attempt = new AuthAttempt(req.headers, req.socket ?? null);
+  private authenticate(req: Request, res: Response, headers: RequestHeaders): KeyRecord | null {
+    const attempt = this.attempt.reset(headers, req.socket ?? null);
     let key: KeyRecord | null = null;
     this.passportAuthenticate(attempt, res, (err?: unknown) => {
       key = err ? null : (attempt.spKey ?? null);
     });
+    attempt.reset(NO_HEADERS, null); // keeps no request alive
     return key;
   }
 
@@ -217,8 +234,19 @@ export class PublicApiHandler {
     else this.metrics.decisionTally(outcome).n++;
   }
 
+  /** One usage record, filled in the handler's scratch record (the publisher copies what it keeps). */
   private recordUsage(key: KeyRecord, method: string, route: string, decision: 'allow' | 'deny', reason: string, permission: Permission, status: number, ip: string | null, at?: number): void {
-    this.usage.record({ orgId: key.orgId, keyId: key.keyId, decision, reason, permission, method, route, status, clientIp: ip }, at);
+    const u = this.usageScratch;
+    u.orgId = key.orgId;
+    u.keyId = key.keyId;
+    u.decision = decision;
+    u.reason = reason;
+    u.permission = permission;
+    u.method = method;
+    u.route = route;
+    u.status = status;
+    u.clientIp = ip;
+    this.usage.record(u, at);
   }
 
   /** Benchmark baseline: the same routes and answers with authentication and authorization off. */

@@ -58,6 +58,7 @@ export class RateLimitsService {
 
   /** 0 if this address may still try to authenticate, else the seconds until it may. */
   authBlocked(address: string): RetryAfter {
+    if (this.failures.size === 0) return 0; // the common case: no failure recently, no lookup
     const bucket = this.failures.get(address);
     if (bucket === undefined) return 0;
     const waitMs = bucket.getWaitTime(1);

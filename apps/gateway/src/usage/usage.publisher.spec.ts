@@ -42,6 +42,24 @@ describe('UsagePublisher', () => {
     expect(usagePublisher.pending).toBe(0);
   });
 
+  it('copies a record that starts a tally, so the caller may reuse its object', async () => {
+    const { usagePublisher, sent } = setup();
+    const scratch = usage();
+    usagePublisher.record(scratch);
+    Object.assign(scratch, { decision: 'deny', reason: 'rate_limited', status: 429 });
+    usagePublisher.record(scratch);
+    usagePublisher.record(scratch);
+    Object.assign(scratch, { keyId: 'key_2', decision: 'allow', reason: 'allowed', status: 200 });
+    usagePublisher.record(scratch);
+    await usagePublisher.flush();
+    const events = sent.flat().map((m) => m.value as KeyUsedEvent);
+    expect(events.map((e) => [e.keyId, e.reason, e.status, e.count])).toEqual([
+      ['key_1', 'allowed', 200, 1],
+      ['key_1', 'rate_limited', 429, 2],
+      ['key_2', 'allowed', 200, 1],
+    ]);
+  });
+
   it('drops and counts new kinds of decision beyond its capacity, never blocking', async () => {
     const { usagePublisher, sent } = setup(2);
     usagePublisher.record(usage({ clientIp: 'a' }));

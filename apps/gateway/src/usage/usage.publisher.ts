@@ -50,11 +50,16 @@ export class UsagePublisher implements OnApplicationBootstrap, OnApplicationShut
     await this.flush();
   }
 
-  /** Counts one decision; `now`: when it was made (epoch ms), if the caller already read the clock. */
+  /**
+   * Counts one decision; `now`: when it was made (epoch ms), if the caller already read the clock.
+   * The record is copied only when it starts a new tally, so a caller may fill and reuse one object
+   * for every request (the gateway does: no allocation per request for a repeated decision).
+   */
   record(usage: UsageRecord, now = Date.now()): void {
     // Tallies per key, then a short scan (a key sees few kinds of decision per flush window):
     // cheaper on the request path than building and hashing one composite string per request.
-    let ofKey = this.tally.get(usage.keyId);
+    const keyId = usage.keyId;
+    let ofKey = this.tally.get(keyId);
     if (ofKey !== undefined) {
       for (const t of ofKey) {
         if (sameDecision(t.usage, usage)) {
@@ -71,9 +76,9 @@ export class UsagePublisher implements OnApplicationBootstrap, OnApplicationShut
     }
     if (ofKey === undefined) {
       ofKey = [];
-      this.tally.set(usage.keyId, ofKey);
+      this.tally.set(keyId, ofKey);
     }
-    ofKey.push({ usage, count: 1, first: now, last: now });
+    ofKey.push({ usage: { ...usage }, count: 1, first: now, last: now });
     this.tallied++;
   }
 

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { generateApiKey } from '../key-format/api-key.format';
-import { hashApiKey, sameKeyText, secretsEqual } from './api-key.hasher';
+import { hashApiKey, sameText, secretsEqual } from './api-key.hasher';
 
 describe('api key hashing', () => {
   it('is HMAC-SHA256 with the pepper, hex', () => {
@@ -22,16 +22,18 @@ describe('api key hashing', () => {
     expect(secretsEqual('', '')).toBe(true);
   });
 
-  it('compares a presented text with a known key, character for character', () => {
+  it('compares a presented text with a known one, character for character', () => {
     const { key } = generateApiKey('org');
-    expect(sameKeyText(key, `${key}`)).toBe(true);
+    expect(sameText(key, `${key}`)).toBe(true);
+    expect(sameText(`Bearer ${key}`, `Bearer ${key}`)).toBe(true);
     for (const i of [0, 7, 30, key.length - 1]) {
       const other = key.slice(0, i) + (key[i] === 'a' ? 'b' : 'a') + key.slice(i + 1);
-      expect(sameKeyText(key, other)).toBe(false);
+      expect(sameText(key, other)).toBe(false);
     }
-    expect(sameKeyText(key, `${key.slice(0, -1)}\u0100`)).toBe(false);
-    expect(sameKeyText(key, key.slice(0, -1))).toBe(false);
-    expect(sameKeyText(key, `${key}x`)).toBe(false);
-    expect(sameKeyText('short', 'short')).toBe(false);
+    expect(sameText(key, `${key.slice(0, -1)}\u0100`)).toBe(false);
+    expect(sameText(key, key.slice(0, -1))).toBe(false);
+    expect(sameText(key, `${key}x`)).toBe(false);
+    expect(sameText('', '')).toBe(true);
+    expect(sameText('', 'x')).toBe(false);
   });
 });

@@ -1,5 +1,4 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { API_KEY_LENGTH } from '../key-format/api-key.format';
 
 /** HMAC-SHA256 of the key with the server-side pepper, hex. The only form in which keys are stored. */
 export function hashApiKey(key: string, pepper: string): string {
@@ -17,13 +16,14 @@ export function secretsEqual(a: string, b: string, pepper = 'secrets-equal'): bo
 }
 
 /**
- * Constant-time equality of a presented text and a known well-formed key, without allocating: all
- * API_KEY_LENGTH characters are compared whatever differs, with no early exit. A text of another
- * length is never a key (a key's length is public), so the length check leaks nothing secret.
+ * Constant-time equality of a known text and a presented one, without allocating: every character
+ * is compared whatever differs, with no early exit. Texts of different lengths are unequal at once,
+ * so use it where a length is not secret (an API key's length is public).
  */
-export function sameKeyText(known: string, presented: string): boolean {
-  if (known.length !== API_KEY_LENGTH || presented.length !== API_KEY_LENGTH) return false;
+export function sameText(known: string, presented: string): boolean {
+  const n = known.length;
+  if (presented.length !== n) return false;
   let diff = 0;
-  for (let i = 0; i < API_KEY_LENGTH; i++) diff |= known.charCodeAt(i) ^ presented.charCodeAt(i);
+  for (let i = 0; i < n; i++) diff |= known.charCodeAt(i) ^ presented.charCodeAt(i);
   return diff === 0;
 }
