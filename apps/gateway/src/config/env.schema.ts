@@ -18,7 +18,7 @@ export const gatewayEnvSchema = commonEnvSchema.extend({
   /** Use X-Forwarded-For's first address as the client address (only behind a trusted proxy). */
   TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   USAGE_BUFFER_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
-  USAGE_FLUSH_MS: z.coerce.number().int().min(5).max(60_000).default(200),
+  USAGE_FLUSH_MS: z.coerce.number().int().min(5).max(60_000).default(1_000),
   USAGE_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   /** Benchmarks only: serve the same routes without authentication and authorization (never in production). */
   GATEWAY_AUTH_DISABLED_FOR_BENCHMARK: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
