@@ -257,6 +257,9 @@ describe('gateway end to end', () => {
     const metrics = await fetch('http://127.0.0.1:3200/metrics').then((r) => r.text());
     expect(metrics).toMatch(/gateway_decisions_total\{outcome="allow"\} \d+/);
     expect(metrics).toMatch(/gateway_revocation_propagation_seconds_count \d+/);
-    expect(metrics).toContain('gateway_decision_duration_seconds_bucket');
+    // Every decision (allowed, denied, or an unknown key) is also timed: as many observations as decisions.
+    const decisions = [...metrics.matchAll(/^gateway_decisions_total\{outcome="[a-z_]+"\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    expect(decisions).toBeGreaterThan(0);
+    expect(metrics).toContain(`gateway_decision_duration_seconds_count ${decisions}\n`);
   });
 });

@@ -28,10 +28,14 @@ export class GatewayMetrics {
     },
   });
 
-  /** Observed on every request's decision, so a HotPathHistogram (an array increment). */
+  /**
+   * Observed on every decision, so a HotPathHistogram (an array increment). Measured from the
+   * request reaching the gateway's handler, so it is what authorization adds to a request: route
+   * match, key check, any X-Consistency-Token wait, and the engine's decision.
+   */
   readonly decisionSeconds = new HotPathHistogram({
     name: 'gateway_decision_duration_seconds',
-    help: 'Time to decide one authenticated request with the permission engine (no I/O on a view hit)',
+    help: 'From a request reaching the gateway to its decision: route match, API key check, any X-Consistency-Token wait, permission engine (no I/O on a view hit)',
     buckets: [0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.005, 0.05, 0.5, 2.5],
     registers: [this.registry],
   });

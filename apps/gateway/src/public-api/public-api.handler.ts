@@ -94,11 +94,11 @@ export class PublicApiHandler {
    * the request must wait for the view (consistency token) or for the upstream.
    */
   private handle(req: Request, res: Response, next: NextFunction): Promise<void> | undefined {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     const match = this.matcher.match(req.method, req.url);
     if (match === null) return send(res, 404, NOT_FOUND);
     const route = match.policy.path;
-    res.once('finish', () => this.metrics.requestSeconds.observe({ route, status: statusClass(res.statusCode) }, seconds(started)));
+    res.once('finish', () => this.metrics.requestSeconds.observe({ route, status: statusClass(res.statusCode) }, secondsSince(started)));
 
     if (this.authDisabled) return this.answerWithoutAuth(req, res, next, match);
     if (!this.views.ready) return send(res, 503, '{"error":"view_not_ready"}');
@@ -119,24 +119,27 @@ export class PublicApiHandler {
       if (!this.views.isFresh(token)) {
         const own = headers.copy(); // the shared one serves other requests meanwhile
         return this.views.waitFor(token, this.consistencyWaitMs).then((fresh) =>
-          fresh ? this.authorize(req, res, next, match, ip, own) : send(res, 503, '{"error":"view_not_fresh"}'),
+          fresh ? this.authorize(req, res, next, match, ip, own, started) : send(res, 503, '{"error":"view_not_fresh"}'),
         );
       }
     }
-    return this.authorize(req, res, next, match, ip, headers);
+    return this.authorize(req, res, next, match, ip, headers, started);
   }
 
-  /** Authentication, the decision, rate limits, then the answer (from the view, or proxied). */
-  private authorize(req: Request, res: Response, next: NextFunction, match: RouteMatch, ip: string | null, headers: RequestHeaders): Promise<void> | undefined {
+  /**
+   * Authentication, the decision, rate limits, then the answer (from the view, or proxied).
+   * `started`: when the request reached the handler (performance.now()), the start of its decision time.
+   */
+  private authorize(req: Request, res: Response, next: NextFunction, match: RouteMatch, ip: string | null, headers: RequestHeaders, started: number): Promise<void> | undefined {
     const route = match.policy.path;
     const key = this.authenticate(req, res, headers);
     if (key === null) {
+      this.metrics.decisionSeconds.observe(secondsSince(started));
       this.count('invalid_api_key');
       this.limits.authFailed(ip ?? 'unknown');
       return send(res, 401, INVALID_KEY);
     }
 
-    const decideStart = performance.now();
     const view = this.views.view;
     const member: MemberRecord | null = key.type === 'user' && key.userId !== null ? (view.member(key.orgId, key.userId) ?? null) : null;
     const permission = match.policy.permission;
@@ -149,7 +152,7 @@ export class PublicApiHandler {
             { key, member, page: match.pageId !== null ? (view.page(match.pageId) ?? null) : null, now, clientIp: ip },
             { permission, orgId: match.orgId ?? key.orgId, statusPageId: match.pageId },
           );
-    this.metrics.decisionSeconds.observe((performance.now() - decideStart) / 1000);
+    this.metrics.decisionSeconds.observe(secondsSince(started));
     this.count(decision.allowed ? 'allow' : decision.reason);
 
     if (!decision.allowed) {
@@ -272,8 +275,9 @@ function tooMany(res: Response, retryAfterSeconds: number, body: string): undefi
   return send(res, 429, body);
 }
 
-function seconds(since: bigint): number {
-  return Number(process.hrtime.bigint() - since) / 1e9;
+/** Seconds since `started`, a performance.now() reading. */
+function secondsSince(started: number): number {
+  return (performance.now() - started) / 1000;
 }
 
 function statusClass(status: number): string {
