@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import { encodeConsistencyToken } from '@sp/contracts';
 import { waitUntil } from '@sp/testing';
 import { Admin, Client, System } from './support/system';
@@ -208,6 +209,46 @@ describe('gateway end to end', () => {
     expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThan(0);
     // Another address is not affected.
     expect((await gw.request('GET', `/v1/status-pages/${p1}`, { key: k.key, ip: freshIp() })).status).toBe(200);
+  });
+
+  it('authenticates each request on one keep-alive connection for the key it presents; a revocation applies to the next one', async () => {
+    const a = await orgKey({ access: 'read' });
+    const b = await orgKey({ access: 'read' }, otherOrg);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const sockets = new Set<unknown>();
+    const clientIp = freshIp();
+    const get = (headers: Record<string, string>) =>
+      new Promise<{ status: number; body: unknown }>((resolve, reject) => {
+        const req = http.get('http://127.0.0.1:3200/v1/status-pages', { agent, headers: { 'x-forwarded-for': clientIp, ...headers } }, (res) => {
+          sockets.add(res.socket);
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+        });
+        req.on('error', reject);
+      });
+    const bearer = (key: string, token?: string) => ({ authorization: `Bearer ${key}`, ...(token ? { 'x-consistency-token': token } : {}) });
+    const ours = { status: 200, body: expect.arrayContaining([expect.objectContaining({ id: p1 }), expect.objectContaining({ id: p2 })]) };
+    const theirs = { status: 200, body: [{ id: `${otherOrg}-p1`, name: 'theirs' }] };
+    try {
+      expect(await get(bearer(a.key, a.consistencyToken))).toMatchObject(ours);
+      expect(await get(bearer(a.key))).toMatchObject(ours);
+      expect(await get(bearer(b.key, b.consistencyToken))).toEqual(theirs);
+      const tampered = b.key.slice(0, -1) + (b.key.endsWith('a') ? 'b' : 'a');
+      expect(await get(bearer(tampered))).toEqual({ status: 401, body: { error: 'invalid_api_key' } });
+      expect(await get({ 'x-api-key': b.key })).toEqual(theirs);
+      expect(await get({})).toEqual({ status: 401, body: { error: 'invalid_api_key' } });
+      expect(await get(bearer(a.key))).toMatchObject(ours);
+      const revoked = await admin.del(`/v1/api-keys/${a.id}`);
+      expect(revoked.status).toBe(200);
+      expect(await get(bearer(a.key, revoked.body.consistencyToken))).toEqual({ status: 401, body: { error: 'invalid_api_key' } });
+      expect(await get(bearer(a.key))).toEqual({ status: 401, body: { error: 'invalid_api_key' } });
+      expect(await get(bearer(b.key))).toEqual(theirs);
+      expect(sockets.size).toBe(1); // all of it on one connection
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('rate-limits per key with Retry-After', async () => {

@@ -14,7 +14,7 @@ jest.mock('@sp/api-keys', () => {
 const PEPPER = 'test-pepper-0123456789abcdef0123456789abcdef';
 const hashApiKey = apiKeys.hashApiKey as jest.MockedFunction<typeof apiKeys.hashApiKey>;
 
-describe('ApiKeyStrategy.lookup', () => {
+describe('ApiKeyStrategy lookup and recall', () => {
   const a = apiKeys.generateApiKey('org').key;
   const b = apiKeys.generateApiKey('user').key;
   const records = new Map<string, KeyRecord>([
@@ -40,37 +40,58 @@ describe('ApiKeyStrategy.lookup', () => {
     expect(strategy.lookup({ headers: bearer(apiKeys.generateApiKey('org').key), connection: null })).toBeNull();
   });
 
-  it('hashes a key once per connection while the connection keeps presenting it', () => {
+  it('remembers a well-formed key per connection: recall finds it without hashing again', () => {
     const socket = {};
-    for (let i = 0; i < 5; i++) expect(strategy.lookup({ headers: bearer(a), connection: socket })?.keyId).toBe('key_a');
+    expect(strategy.recall(bearer(a), socket)).toBeUndefined(); // new to the connection: passport's turn
+    expect(strategy.lookup({ headers: bearer(a), connection: socket })?.keyId).toBe('key_a');
+    for (let i = 0; i < 5; i++) expect(strategy.recall(bearer(a), socket)?.keyId).toBe('key_a');
     expect(hashApiKey).toHaveBeenCalledTimes(1);
-    strategy.lookup({ headers: bearer(a), connection: {} });
-    expect(hashApiKey).toHaveBeenCalledTimes(2);
+    // Another connection, or no connection, knows nothing.
+    expect(strategy.recall(bearer(a), {})).toBeUndefined();
+    expect(strategy.recall(bearer(a), null)).toBeUndefined();
+    strategy.lookup({ headers: bearer(a), connection: null });
+    expect(strategy.recall(bearer(a), null)).toBeUndefined();
   });
 
-  it('needs the same key headers, not only the same key, to reuse the remembered hash', () => {
+  it('remembers nothing for a missing, malformed or unknown-format key', () => {
     const socket = {};
-    expect(strategy.lookup({ headers: bearer(a), connection: socket })?.keyId).toBe('key_a');
-    // The same key in the other header, or in both: a fresh check, same answer.
-    expect(strategy.lookup({ headers: headers(['x-api-key', a]), connection: socket })?.keyId).toBe('key_a');
-    expect(strategy.lookup({ headers: headers(['authorization', `Bearer ${a}`, 'x-api-key', a]), connection: socket })?.keyId).toBe('key_a');
-    // Remembered Authorization plus a conflicting X-API-Key: ambiguous, refused.
-    expect(strategy.lookup({ headers: headers(['authorization', `Bearer ${a}`, 'x-api-key', b]), connection: socket })).toBeNull();
-    expect(hashApiKey).toHaveBeenCalledTimes(3);
-  });
-
-  it('never answers one key with another key remembered on the same connection', () => {
-    const socket = {};
-    expect(strategy.lookup({ headers: bearer(a), connection: socket })?.keyId).toBe('key_a');
-    expect(strategy.lookup({ headers: bearer(b), connection: socket })?.keyId).toBe('key_b');
-    // Same length, one character off (and so a bad checksum): rejected, not mistaken for b.
-    const off = `${b.slice(0, 10)}${b[10] === 'a' ? 'b' : 'a'}${b.slice(11)}`;
-    expect(strategy.lookup({ headers: bearer(off), connection: socket })).toBeNull();
     expect(strategy.lookup({ headers: headers([]), connection: socket })).toBeNull();
-    // Same number of characters, not the same bytes.
-    expect(strategy.lookup({ headers: bearer(`${b.slice(0, -1)}é`), connection: socket })).toBeNull();
+    expect(strategy.lookup({ headers: bearer(`${a.slice(0, -1)}x`), connection: socket })).toBeNull();
+    expect(strategy.lookup({ headers: headers(['authorization', `Bearer ${a}`, 'x-api-key', b]), connection: socket })).toBeNull();
+    expect(strategy.recall(headers([]), socket)).toBeUndefined();
+    expect(strategy.recall(bearer(`${a.slice(0, -1)}x`), socket)).toBeUndefined();
+    expect(hashApiKey).not.toHaveBeenCalled();
+  });
+
+  it('needs the same key headers, not only the same key, to recall', () => {
+    const socket = {};
     expect(strategy.lookup({ headers: bearer(a), connection: socket })?.keyId).toBe('key_a');
-    expect(strategy.lookup({ headers: bearer(`${a.slice(0, -1)}é`), connection: socket })).toBeNull();
+    // The same key in the other header, or in both, or with another scheme spelling: not recalled.
+    expect(strategy.recall(headers(['x-api-key', a]), socket)).toBeUndefined();
+    expect(strategy.recall(headers(['authorization', `Bearer ${a}`, 'x-api-key', a]), socket)).toBeUndefined();
+    expect(strategy.recall(headers(['authorization', `bearer ${a}`]), socket)).toBeUndefined();
+    // Remembered Authorization plus a conflicting X-API-Key: not recalled, and passport refuses it.
+    const ambiguous = headers(['authorization', `Bearer ${a}`, 'x-api-key', b]);
+    expect(strategy.recall(ambiguous, socket)).toBeUndefined();
+    expect(strategy.lookup({ headers: ambiguous, connection: socket })).toBeNull();
+    // The ambiguous request did not replace what the connection remembers.
+    expect(strategy.recall(bearer(a), socket)?.keyId).toBe('key_a');
+  });
+
+  it('never recalls one key for another presented on the same connection', () => {
+    const socket = {};
+    expect(strategy.lookup({ headers: bearer(a), connection: socket })?.keyId).toBe('key_a');
+    expect(strategy.recall(bearer(b), socket)).toBeUndefined();
+    expect(strategy.lookup({ headers: bearer(b), connection: socket })?.keyId).toBe('key_b');
+    expect(strategy.recall(bearer(b), socket)?.keyId).toBe('key_b');
+    expect(strategy.recall(bearer(a), socket)).toBeUndefined(); // only the last key is remembered
+    // Same length, one character off: not recalled (and passport rejects its checksum).
+    const off = `${b.slice(0, 10)}${b[10] === 'a' ? 'b' : 'a'}${b.slice(11)}`;
+    expect(strategy.recall(bearer(off), socket)).toBeUndefined();
+    expect(strategy.lookup({ headers: bearer(off), connection: socket })).toBeNull();
+    // Same number of characters, not the same bytes.
+    expect(strategy.recall(bearer(`${b.slice(0, -1)}é`), socket)).toBeUndefined();
+    expect(strategy.recall(headers([]), socket)).toBeUndefined();
   });
 
   it('reads the key record from the view on every request, so a change applies to the next one', () => {
@@ -78,8 +99,9 @@ describe('ApiKeyStrategy.lookup', () => {
     const hash = apiKeys.hashApiKey(a, PEPPER);
     expect(strategy.lookup({ headers: bearer(a), connection: socket })?.keyId).toBe('key_a');
     records.set(hash, { keyId: 'key_a', revoked: true } as KeyRecord);
-    expect(strategy.lookup({ headers: bearer(a), connection: socket })?.revoked).toBe(true);
+    expect(strategy.recall(bearer(a), socket)?.revoked).toBe(true);
     records.delete(hash);
+    expect(strategy.recall(bearer(a), socket)).toBeNull();
     expect(strategy.lookup({ headers: bearer(a), connection: socket })).toBeNull();
   });
 });

@@ -33,9 +33,9 @@ const DENY_STATUS: Record<DenyReason, number> = {
 
 /**
  * The public API's request path, mounted before Nest's router: match the policy table (deny by
- * default), authenticate the key (passport), apply the consistency token, decide with the
- * permission engine over the in-process view, rate-limit, then answer from the view or proxy to
- * status-page-api. Every decision on a known key is recorded as a usage event, off the request path.
+ * default), authenticate the key (passport, once per connection and key headers), apply the
+ * consistency token, decide with the permission engine over the in-process view, rate-limit, then
+ * answer from the view or proxy to status-page-api. Every decision on a known key is recorded as a usage event, off the request path.
  */
 @Injectable()
 export class PublicApiHandler {
@@ -60,7 +60,7 @@ export class PublicApiHandler {
     private readonly usage: UsagePublisher,
     private readonly metrics: GatewayMetrics,
     private readonly proxy: UpstreamProxy,
-    strategy: ApiKeyStrategy,
+    private readonly strategy: ApiKeyStrategy,
   ) {
     // The strategy instance rather than its name: passport then runs it as is, where a name costs
     // a registry lookup and a new object derived from the strategy per request. authInfo: false,
@@ -203,11 +203,15 @@ export class PublicApiHandler {
   }
 
   /**
-   * passport.authenticate with our strategy (built once): the key record, or null. The strategy
-   * is synchronous, so passport has decided when the call returns.
+   * The presented key's record, or null. Key headers this connection presented before are
+   * recognised by the strategy's memo (`recall`); new ones go through passport.authenticate with
+   * our strategy (built once), which is synchronous, so passport has decided when the call returns.
    */
   private authenticate(req: Request, res: Response, headers: RequestHeaders): KeyRecord | null {
-    const attempt = this.attempt.reset(headers, req.socket ?? null);
+    const socket = req.socket ?? null;
+    const recalled = this.strategy.recall(headers, socket);
+    if (recalled !== undefined) return recalled;
+    const attempt = this.attempt.reset(headers, socket);
     let key: KeyRecord | null = null;
     this.passportAuthenticate(attempt, res, (err?: unknown) => {
       key = err ? null : (attempt.spKey ?? null);
