@@ -52,6 +52,31 @@ describe('RateLimitsService', () => {
     expect(fresh.take('b', 'o1')).toBe(0);
   });
 
+  it('drops per-key and per-org buckets once they have refilled, which changes no answer', () => {
+    const service = limits(2, 5);
+    takeN(service, 2, 'k1');
+    expect(service.size).toMatchObject({ keys: 1, orgs: 1 });
+    jest.advanceTimersByTime(500);
+    service.sweep(); // half refilled: kept
+    expect(service.size).toMatchObject({ keys: 1, orgs: 1 });
+    expect(takeN(service, 2, 'k1')).toEqual([0, 1]); // one token back, not the whole burst
+    jest.advanceTimersByTime(1000);
+    service.sweep(); // untouched for a whole interval: full, so dropped
+    expect(service.size).toMatchObject({ keys: 0, orgs: 0 });
+    expect(takeN(service, 3, 'k1')).toEqual([0, 0, 1]); // a new bucket holds the burst, no more
+  });
+
+  it('sweeps on its own every 10 s, until the module is destroyed', () => {
+    const service = limits(2, 5);
+    service.take('k1', 'o1');
+    jest.advanceTimersByTime(10_000);
+    expect(service.size).toMatchObject({ keys: 0, orgs: 0 });
+    service.onModuleDestroy();
+    service.take('k1', 'o1');
+    jest.advanceTimersByTime(20_000);
+    expect(service.size).toMatchObject({ keys: 1, orgs: 1 });
+  });
+
   it('blocks an address after its budget of failed authentications, for the rest of the window', () => {
     const service = limits(10, 10, 3);
     expect(service.authBlocked('10.0.0.1')).toBe(0);
