@@ -156,7 +156,7 @@ async function benchGateway(): Promise<void> {
     say(`1. One gateway at a time, ${GATEWAY_PAIRS} alternating pairs of ${GATEWAY_SLICE_S} s runs:`);
     say();
     table([
-      ['auth on (passport key strategy, HMAC, view lookup, engine, rate limits, usage event)', a],
+      ['auth on (passport key strategy per connection and key, view lookup, engine, rate limits, usage event)', a],
       ['auth off (same route, same answer)', b],
     ]);
     say(`**ratio on/off = ${(ra / rb).toFixed(3)}** (ratio of mean req/s; median of the ${GATEWAY_PAIRS} pair ratios ${median(pairRatios).toFixed(3)}, range ${Math.min(...pairRatios).toFixed(2)}-${Math.max(...pairRatios).toFixed(2)}) (goal >= 0.95)`);
