@@ -35,7 +35,8 @@ const DENY_STATUS: Record<DenyReason, number> = {
  * The public API's request path, mounted before Nest's router: match the policy table (deny by
  * default), authenticate the key (passport, once per connection and key headers), apply the
  * consistency token, decide with the permission engine over the in-process view, rate-limit, then
- * answer from the view or proxy to status-page-api. Every decision on a known key is recorded as a usage event, off the request path.
+ * answer from the view or proxy to status-page-api. Every decision on a known key is recorded as
+ * a usage event, off the request path.
  */
 @Injectable()
 export class PublicApiHandler {

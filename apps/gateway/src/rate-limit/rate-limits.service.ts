@@ -60,7 +60,7 @@ export class RateLimitsService implements OnModuleDestroy {
     }
   }
 
-  /** Buckets held per kind (for tests and metrics). */
+  /** Buckets held per kind (the unit tests read it). */
   get size(): { keys: number; orgs: number; failures: number } {
     return { keys: this.keys.size, orgs: this.orgs.size, failures: this.failures.size };
   }
