@@ -97,6 +97,41 @@ function median(xs: number[]): number {
   return pct(xs, 50);
 }
 
+/** Rounds of the both-at-once comparison in (a): paired by construction, so more of them narrow its interval cheaply. */
+const GATEWAY_ROUNDS = Number(process.env.BENCH_GATEWAY_ROUNDS ?? 10);
+
+/**
+ * 95 % bootstrap interval of mean(a) / mean(b) over paired samples (a[i] and b[i] ran side by
+ * side): resamples the pairs with replacement, 10,000 times, with a fixed seed so a rerun on the
+ * same figures prints the same interval. It says how far the machine's noise alone moves the ratio.
+ */
+function ratioInterval(a: number[], b: number[]): [number, number] {
+  let seed = 0x5eed;
+  const random = () => {
+    // mulberry32
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const ratios: number[] = [];
+  for (let r = 0; r < 10_000; r++) {
+    let sa = 0;
+    let sb = 0;
+    for (let i = 0; i < a.length; i++) {
+      const j = Math.floor(random() * a.length);
+      sa += a[j];
+      sb += b[j];
+    }
+    ratios.push(sa / sb);
+  }
+  return [pct(ratios, 2.5), pct(ratios, 97.5)];
+}
+
+function interval([lo, hi]: [number, number]): string {
+  return `95 % interval ${lo.toFixed(3)}-${hi.toFixed(3)}`;
+}
+
 async function benchGateway(): Promise<void> {
   const { org, key } = await seedOrg();
   const on = await new ServiceProcess('gateway', 3300, gatewayEnv(3300), SERVICE_CPUS).start();
@@ -129,6 +164,7 @@ async function benchGateway(): Promise<void> {
     const ra = mean(a.map((x) => x.rps));
     const rb = mean(b.map((x) => x.rps));
     const pairRatios = a.map((x, i) => x.rps / b[i].rps);
+    const sequentialInterval = ratioInterval(a.map((x) => x.rps), b.map((x) => x.rps));
 
     // 2. Both gateways loaded at once, sharing the one service CPU: each gets half of it, so the
     //    throughput ratio is the ratio of CPU per request, and drift hits both sides alike. Stricter
@@ -136,12 +172,14 @@ async function benchGateway(): Promise<void> {
     //    code and data on its path more.
     const ca: Load[] = [];
     const cb: Load[] = [];
-    for (let i = 0; i < ROUNDS; i++) {
+    for (let i = 0; i < GATEWAY_ROUNDS; i++) {
       const [x, y] = await Promise.all([load(onUrl, auth), load(offUrl, auth)]);
       ca.push(x);
       cb.push(y);
     }
     const concurrentRatios = ca.map((x, i) => x.rps / cb[i].rps);
+    const concurrentRatio = mean(ca.map((x) => x.rps)) / mean(cb.map((x) => x.rps));
+    const concurrentInterval = ratioInterval(ca.map((x) => x.rps), cb.map((x) => x.rps));
 
     const table = (sides: [string, Load[]][]) => {
       say('| side | req/s (mean) | p50 ms | p99 ms | non-2xx | errors |');
@@ -159,17 +197,20 @@ async function benchGateway(): Promise<void> {
       ['auth on (passport key strategy per connection and key, view lookup, engine, rate limits, usage event)', a],
       ['auth off (same route, same answer)', b],
     ]);
-    say(`**ratio on/off = ${(ra / rb).toFixed(3)}** (ratio of mean req/s; median of the ${GATEWAY_PAIRS} pair ratios ${median(pairRatios).toFixed(3)}, range ${Math.min(...pairRatios).toFixed(2)}-${Math.max(...pairRatios).toFixed(2)}) (goal >= 0.95)`);
+    say(`**ratio on/off = ${(ra / rb).toFixed(3)}** (ratio of mean req/s, ${interval(sequentialInterval)}; median of the ${GATEWAY_PAIRS} pair ratios ${median(pairRatios).toFixed(3)}, range ${Math.min(...pairRatios).toFixed(2)}-${Math.max(...pairRatios).toFixed(2)}) (goal >= 0.95)`);
     say();
-    say(`2. Both gateways at once on the one service CPU, ${ROUNDS} rounds of ${DURATION} s:`);
+    say(`2. Both gateways at once on the one service CPU, ${GATEWAY_ROUNDS} rounds of ${DURATION} s:`);
     say();
     table([
       ['auth on', ca],
       ['auth off', cb],
     ]);
-    say(`**ratio on/off = ${mean(concurrentRatios).toFixed(3)}** (rounds: ${concurrentRatios.map((r) => r.toFixed(3)).join(', ')})`);
+    say(`**ratio on/off = ${concurrentRatio.toFixed(3)}** (ratio of mean req/s, ${interval(concurrentInterval)}; rounds: ${concurrentRatios.map((r) => r.toFixed(3)).join(', ')})`);
     say();
-    save('gateway', { sequential: { a, b, ratio: ra / rb, pairRatios }, concurrent: { a: ca, b: cb, ratios: concurrentRatios } });
+    save('gateway', {
+      sequential: { a, b, ratio: ra / rb, interval95: sequentialInterval, pairRatios },
+      concurrent: { a: ca, b: cb, ratio: concurrentRatio, interval95: concurrentInterval, ratios: concurrentRatios },
+    });
   } finally {
     await Promise.all([on.stop(), off.stop()]);
   }
@@ -213,9 +254,10 @@ async function benchProxy(): Promise<void> {
     say(`| via gateway | ${ra.toFixed(0)} | ${mean(a.map((x) => x.p50)).toFixed(2)} | ${mean(a.map((x) => x.p99)).toFixed(2)} | ${a.reduce((s, x) => s + x.non2xx, 0)} | ${a.reduce((s, x) => s + x.errors, 0)} |`);
     say(`| direct | ${rb.toFixed(0)} | ${mean(b.map((x) => x.p50)).toFixed(2)} | ${mean(b.map((x) => x.p99)).toFixed(2)} | ${b.reduce((s, x) => s + x.non2xx, 0)} | ${b.reduce((s, x) => s + x.errors, 0)} |`);
     say();
-    say(`**ratio gateway/direct = ${(ra / rb).toFixed(3)}**`);
+    const proxyInterval = ratioInterval(a.map((x) => x.rps), b.map((x) => x.rps));
+    say(`**ratio gateway/direct = ${(ra / rb).toFixed(3)}** (${interval(proxyInterval)} over the ${ROUNDS} pairs)`);
     say();
-    save('proxy', { a, b, ratio: ra / rb });
+    save('proxy', { a, b, ratio: ra / rb, interval95: proxyInterval });
   } finally {
     await Promise.all([gw.stop(), upstream.stop()]);
     const conn = await mongoose.createConnection(mongoUri, { dbName: db }).asPromise();
