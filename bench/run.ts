@@ -4,8 +4,9 @@
  * Results: printed as markdown and written to bench/results/<name>.json.
  */
 import autocannon from 'autocannon';
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -42,12 +43,54 @@ interface Load {
   p99: number;
   errors: number;
   non2xx: number;
+  /** CPU time (user + system) the service process spent per request answered, in microseconds; NaN when not measured. */
+  cpuUs: number;
 }
 
-async function load(url: string, headers: Record<string, string>, duration = DURATION, connections = CONNECTIONS): Promise<Load> {
-  const r = await autocannon({ url, headers, duration, connections, pipelining: 1 });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime. */
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+/** CPU seconds (user + system, all threads) a process has used so far, from /proc/<pid>/stat; NaN without /proc. */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[0] is the 3rd field, state
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime (14th) + stime (15th)
+  } catch {
+    return NaN;
+  }
 }
+
+/** `pid`: the service answering `url`, whose CPU time per request is measured alongside. */
+async function load(url: string, headers: Record<string, string>, duration = DURATION, connections = CONNECTIONS, pid?: number): Promise<Load> {
+  const cpuBefore = cpuSeconds(pid);
+  const r = await autocannon({ url, headers, duration, connections, pipelining: 1 });
+  const cpuUs = ((cpuSeconds(pid) - cpuBefore) * 1e6) / r.requests.total;
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, cpuUs };
+}
+
+/**
+ * Moves the local stack (Kafka, FerretDB: BENCH_STACK_PIDS, set by tools/run.sh) and all their
+ * threads onto these CPUs, so that during a measurement the service CPU runs only the services
+ * under test. A no-op without taskset or without the pids (existing servers).
+ */
+function pinStack(cpus: string | undefined): void {
+  const pids = (process.env.BENCH_STACK_PIDS ?? '').split(' ').filter(Boolean);
+  if (cpus === undefined || pids.length === 0) return;
+  for (const pid of pids) {
+    try {
+      execFileSync('taskset', ['-a', '-p', '-c', cpus, pid], { stdio: 'ignore' });
+    } catch {
+      // gone or not ours: nothing to move
+    }
+  }
+}
+
+/** The CPUs that are not the services' (where the load generator runs), e.g. "0" on a 2-CPU machine. */
+const OTHER_CPUS = SERVICE_CPUS === undefined ? undefined : process.env.BENCH_LOAD_CPUS;
+/** Every CPU, to give the stack back its whole machine after a measurement. */
+const ALL_CPUS = `0-${cpus().length - 1}`;
 
 function mean(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -136,6 +179,9 @@ async function benchGateway(): Promise<void> {
   const { org, key } = await seedOrg();
   const on = await new ServiceProcess('gateway', 3300, gatewayEnv(3300), SERVICE_CPUS).start();
   const off = await new ServiceProcess('gateway', 3301, gatewayEnv(3301, { GATEWAY_AUTH_DISABLED_FOR_BENCHMARK: 'true', BENCHMARK_ORG_ID: org }), SERVICE_CPUS).start();
+  // Kafka and FerretDB only idle here (the view is loaded, usage is produced once a second): off
+  // the service CPU, so that CPU runs the gateway under test and nothing else.
+  pinStack(OTHER_CPUS);
   try {
     const auth = { authorization: `Bearer ${key}` };
     const onUrl = 'http://127.0.0.1:3300/v1/status-pages';
@@ -154,17 +200,21 @@ async function benchGateway(): Promise<void> {
     const b: Load[] = [];
     for (let i = 0; i < GATEWAY_PAIRS; i++) {
       if (i % 2 === 0) {
-        a.push(await load(onUrl, auth, GATEWAY_SLICE_S));
-        b.push(await load(offUrl, auth, GATEWAY_SLICE_S));
+        a.push(await load(onUrl, auth, GATEWAY_SLICE_S, CONNECTIONS, on.pid));
+        b.push(await load(offUrl, auth, GATEWAY_SLICE_S, CONNECTIONS, off.pid));
       } else {
-        b.push(await load(offUrl, auth, GATEWAY_SLICE_S));
-        a.push(await load(onUrl, auth, GATEWAY_SLICE_S));
+        b.push(await load(offUrl, auth, GATEWAY_SLICE_S, CONNECTIONS, off.pid));
+        a.push(await load(onUrl, auth, GATEWAY_SLICE_S, CONNECTIONS, on.pid));
       }
     }
     const ra = mean(a.map((x) => x.rps));
     const rb = mean(b.map((x) => x.rps));
     const pairRatios = a.map((x, i) => x.rps / b[i].rps);
     const sequentialInterval = ratioInterval(a.map((x) => x.rps), b.map((x) => x.rps));
+    // CPU time per request, the same runs: what the auth path costs, whatever the VM's speed at the time.
+    const cpuOn = mean(a.map((x) => x.cpuUs));
+    const cpuOff = mean(b.map((x) => x.cpuUs));
+    const cpuInterval = ratioInterval(b.map((x) => x.cpuUs), a.map((x) => x.cpuUs));
 
     // 2. Both gateways loaded at once, sharing the one service CPU: each gets half of it, so the
     //    throughput ratio is the ratio of CPU per request, and drift hits both sides alike. Stricter
@@ -173,7 +223,7 @@ async function benchGateway(): Promise<void> {
     const ca: Load[] = [];
     const cb: Load[] = [];
     for (let i = 0; i < GATEWAY_ROUNDS; i++) {
-      const [x, y] = await Promise.all([load(onUrl, auth), load(offUrl, auth)]);
+      const [x, y] = await Promise.all([load(onUrl, auth, DURATION, CONNECTIONS, on.pid), load(offUrl, auth, DURATION, CONNECTIONS, off.pid)]);
       ca.push(x);
       cb.push(y);
     }
@@ -182,10 +232,10 @@ async function benchGateway(): Promise<void> {
     const concurrentInterval = ratioInterval(ca.map((x) => x.rps), cb.map((x) => x.rps));
 
     const table = (sides: [string, Load[]][]) => {
-      say('| side | req/s (mean) | p50 ms | p99 ms | non-2xx | errors |');
-      say('|---|---|---|---|---|---|');
+      say('| side | req/s (mean) | p50 ms | p99 ms | CPU us/request | non-2xx | errors |');
+      say('|---|---|---|---|---|---|---|');
       for (const [label, xs] of sides) {
-        say(`| ${label} | ${mean(xs.map((x) => x.rps)).toFixed(0)} | ${mean(xs.map((x) => x.p50)).toFixed(2)} | ${mean(xs.map((x) => x.p99)).toFixed(2)} | ${xs.reduce((n, x) => n + x.non2xx, 0)} | ${xs.reduce((n, x) => n + x.errors, 0)} |`);
+        say(`| ${label} | ${mean(xs.map((x) => x.rps)).toFixed(0)} | ${mean(xs.map((x) => x.p50)).toFixed(2)} | ${mean(xs.map((x) => x.p99)).toFixed(2)} | ${mean(xs.map((x) => x.cpuUs)).toFixed(1)} | ${xs.reduce((n, x) => n + x.non2xx, 0)} | ${xs.reduce((n, x) => n + x.errors, 0)} |`);
       }
       say();
     };
@@ -199,6 +249,8 @@ async function benchGateway(): Promise<void> {
     ]);
     say(`**ratio on/off = ${(ra / rb).toFixed(3)}** (ratio of mean req/s, ${interval(sequentialInterval)}; median of the ${GATEWAY_PAIRS} pair ratios ${median(pairRatios).toFixed(3)}, range ${Math.min(...pairRatios).toFixed(2)}-${Math.max(...pairRatios).toFixed(2)}) (goal >= 0.95)`);
     say();
+    say(`CPU time per request, same runs: on ${cpuOn.toFixed(1)} us, off ${cpuOff.toFixed(1)} us; authentication + authorization add ${(cpuOn - cpuOff).toFixed(1)} us; **off/on = ${(cpuOff / cpuOn).toFixed(3)}** (${interval(cpuInterval)}), the throughput ratio one CPU would give if CPU time were all that differed.`);
+    say();
     say(`2. Both gateways at once on the one service CPU, ${GATEWAY_ROUNDS} rounds of ${DURATION} s:`);
     say();
     table([
@@ -208,10 +260,11 @@ async function benchGateway(): Promise<void> {
     say(`**ratio on/off = ${concurrentRatio.toFixed(3)}** (ratio of mean req/s, ${interval(concurrentInterval)}; rounds: ${concurrentRatios.map((r) => r.toFixed(3)).join(', ')})`);
     say();
     save('gateway', {
-      sequential: { a, b, ratio: ra / rb, interval95: sequentialInterval, pairRatios },
+      sequential: { a, b, ratio: ra / rb, interval95: sequentialInterval, pairRatios, cpuUsOn: cpuOn, cpuUsOff: cpuOff, cpuRatio: cpuOff / cpuOn, cpuInterval95: cpuInterval },
       concurrent: { a: ca, b: cb, ratio: concurrentRatio, interval95: concurrentInterval, ratios: concurrentRatios },
     });
   } finally {
+    pinStack(ALL_CPUS);
     await Promise.all([on.stop(), off.stop()]);
   }
 }

@@ -117,9 +117,14 @@ cmd_bench() {
   trap 'cleanup; exit 130' INT TERM
   maybe_stack bench fresh
   # On a machine with 2+ CPUs, the services under test run on CPU 1 and the load generator on CPU 0,
-  # so the two do not steal each other's time unevenly between the sides of a comparison.
+  # so the two do not steal each other's time unevenly between the sides of a comparison. The local
+  # stack's pids let a benchmark move Kafka and FerretDB off the service CPU while it measures.
   local pin=()
-  if command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ]; then pin=(taskset -c 0); export BENCH_SERVICE_CPUS="${BENCH_SERVICE_CPUS:-1}"; fi
+  if command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ]; then
+    pin=(taskset -c 0)
+    export BENCH_SERVICE_CPUS="${BENCH_SERVICE_CPUS:-1}" BENCH_LOAD_CPUS="${BENCH_LOAD_CPUS:-0}"
+  fi
+  export BENCH_STACK_PIDS="${STACK_PIDS[*]}"
   SWC_NODE_PROJECT=tsconfig.base.json "${pin[@]}" node -r @swc-node/register bench/run.ts "$@"
 }
 

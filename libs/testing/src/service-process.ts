@@ -24,6 +24,11 @@ export class ServiceProcess {
     private readonly nodeArgs: string[] = [],
   ) {}
 
+  /** The service's process id while it runs (taskset execs node, so it is node's). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }
