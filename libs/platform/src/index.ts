@@ -1,3 +1,4 @@
+export * from './auth/presented-credential';
 export * from './config/validate-env';
 export * from './logging/logger.module';
 export * from './health/health.controller';
