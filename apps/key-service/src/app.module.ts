@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { getModelToken, MongooseModule } from '@nestjs/mongoose';
-import { PassportModule } from '@nestjs/passport';
 import { TerminusModule } from '@nestjs/terminus';
 import { createLoggerModule, HealthController, kafkaPublisherProvider, readinessIndicators, mongooseOptions, MongoReadiness, validateEnv } from '@sp/platform';
 import { ApiKey, ApiKeySchema } from './api-keys/api-key.schema';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
-import { AdminTokenStrategy } from './auth/admin-token.strategy';
 import { keyServiceEnvSchema, type KeyServiceEnv } from './config/env.schema';
 import { KafkaReadiness } from './health/key-service.health';
 import { Member, MemberSchema } from './members/member.schema';
@@ -48,12 +46,10 @@ const env = validateEnv(keyServiceEnvSchema);
       { name: AuditEvent.name, schema: AuditEventSchema },
       { name: KeyUsage.name, schema: KeyUsageSchema },
     ]),
-    PassportModule,
     TerminusModule,
   ],
   controllers: [OrgsController, StatusPagesController, MembersController, ApiKeysController, UsageController, HealthController],
   providers: [
-    AdminTokenStrategy,
     kafkaPublisherProvider('key-service'),
     {
       provide: OUTBOX_MODELS,

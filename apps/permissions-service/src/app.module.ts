@@ -5,7 +5,6 @@ import { TerminusModule } from '@nestjs/terminus';
 import { createLoggerModule, HealthController, kafkaPublisherProvider, readinessIndicators, mongooseOptions, MongoReadiness, validateEnv } from '@sp/platform';
 import { AuthorizeController } from './authorize/authorize.controller';
 import { AuthorizeService } from './authorize/authorize.service';
-import { InternalTokenGuard } from './authorize/internal-token.guard';
 import { permissionsEnvSchema, type PermissionsEnv } from './config/env.schema';
 import { ProjectionReadiness } from './health/permissions.health';
 import { ProjectionConsumer } from './view/projection.consumer';
@@ -33,7 +32,6 @@ import { ViewRepository } from './view/view.repository';
     ProjectionService,
     ProjectionConsumer,
     AuthorizeService,
-    InternalTokenGuard,
     MongoReadiness,
     ProjectionReadiness,
     readinessIndicators(MongoReadiness, ProjectionReadiness),

@@ -1,4 +1,5 @@
 export * from './auth/presented-credential';
+export * from './auth/static-token.guard';
 export * from './config/validate-env';
 export * from './logging/logger.module';
 export * from './health/health.controller';

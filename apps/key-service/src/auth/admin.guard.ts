@@ -1,10 +1,11 @@
-import { createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
-import { AuthGuard } from '@nestjs/passport';
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { StaticTokenGuard } from '@sp/platform';
 import type { Actor } from '@sp/contracts';
-import { ADMIN_TOKEN_STRATEGY } from './admin-token.strategy';
 
-@Injectable()
-export class AdminGuard extends AuthGuard(ADMIN_TOKEN_STRATEGY) {}
+const ADMIN_ACTOR: Actor = { type: 'admin', id: 'admin-token' };
+
+/** `Authorization: Bearer <ADMIN_TOKEN>`; the request then acts as the admin actor. */
+export const AdminGuard = StaticTokenGuard({ configKey: 'ADMIN_TOKEN', message: 'a valid admin bearer token is required', principal: ADMIN_ACTOR });
 
 /** The authenticated admin actor, recorded on every event the request causes. */
 export const CurrentActor = createParamDecorator((_data: unknown, ctx: ExecutionContext): Actor => {
