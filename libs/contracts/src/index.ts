@@ -13,3 +13,4 @@ export * from './usage/key-used.event';
 export * from './topics';
 export * from './consistency/consistency-token';
 export * from './http/identity-headers';
+export * from './http/identity-signature';
