@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Local stack without Docker: Apache Kafka 3.9 (one KRaft node, jars from Maven Central, run on the
-# local JDK) and FerretDB 1.24 (built from the Go module proxy, SQLite backend), both on loopback.
+# Local stack without Docker: Apache Kafka 3.9 (one KRaft node) and mongo-java-server (a MongoDB-wire
+# engine, see tools/local-stack/mongo-engine), both from Maven Central, run on the local JDK, on loopback.
 #
 # Sourced by tools/run.sh. Everything lives under .stack/ (git-ignored):
-#   .stack/kafka/libs      Kafka jars (cached: a second run resolves nothing)
-#   .stack/bin/ferretdb    FerretDB binary (cached, rebuilt only when tools/local-stack/ferretdb changes)
-#   .stack/<profile>/      data, config and logs of one profile ("dev" for npm start, "test" for npm test)
+#   .stack/kafka/libs          Kafka jars (cached: a second run resolves nothing)
+#   .stack/mongo-engine/       the engine's jars and its compiled launcher (cached, rebuilt only when
+#                              tools/local-stack/mongo-engine changes)
+#   .stack/<profile>/          data, config and logs of one profile ("dev" for npm start, "test" for
+#                              npm test, "bench"); the engine keeps "dev" data in an H2 MVStore file
+#                              there and the other profiles' in memory (they start fresh anyway)
 #
 # stack_start exports KAFKA_BROKERS and MONGODB_URI for the processes started after it;
 # stack_stop stops what stack_start started (run.sh traps EXIT, INT and TERM to call it).
@@ -21,7 +24,6 @@ stack_require() {
   local missing=()
   command -v java >/dev/null 2>&1 || missing+=("java (JDK 17)")
   command -v mvn >/dev/null 2>&1 || missing+=("mvn (Apache Maven)")
-  command -v go >/dev/null 2>&1 || missing+=("go (>= 1.22)")
   if [ ${#missing[@]} -gt 0 ]; then
     stack_log "missing prerequisite: ${missing[*]}."
     stack_log "Install it, or run the system with Docker instead: 'docker compose up',"
@@ -43,16 +45,19 @@ stack_fetch_kafka() {
   echo "$KAFKA_VERSION" >"$stamp"
 }
 
-stack_fetch_ferretdb() {
-  local bin="$STACK_ROOT/bin/ferretdb" stamp="$STACK_ROOT/bin/.ferretdb.sum" sum
-  sum=$(cat "$STACK_SRC/ferretdb/go.mod" "$STACK_SRC/ferretdb/go.sum" "$STACK_SRC/ferretdb/main.go" | sha256sum | cut -d' ' -f1)
-  if [ -x "$bin" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ]; then
+stack_fetch_mongo_engine() {
+  local dir="$STACK_ROOT/mongo-engine" stamp="$STACK_ROOT/mongo-engine/.sum" sum
+  sum=$(cat "$STACK_SRC/mongo-engine/pom.xml" "$STACK_SRC/mongo-engine/LocalMongoServer.java" | sha256sum | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ] && [ -f "$dir/classes/LocalMongoServer.class" ]; then
     return 0
   fi
-  stack_log "building FerretDB 1.24.2 from the Go module proxy (once)"
-  mkdir -p "$STACK_ROOT/bin"
-  (cd "$STACK_SRC/ferretdb" && go build -ldflags=-checklinkname=0 -o "$bin" .) >"$STACK_ROOT/ferretdb-build.log" 2>&1 \
-    || { stack_log "go build failed, see $STACK_ROOT/ferretdb-build.log"; return 1; }
+  stack_log "resolving mongo-java-server from Maven Central and compiling its launcher (once)"
+  rm -rf "$dir" && mkdir -p "$dir/libs" "$dir/classes"
+  mvn -q -B -f "$STACK_SRC/mongo-engine/pom.xml" \
+    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$dir/libs" >"$dir/mvn.log" 2>&1 \
+    || { stack_log "Maven failed, see $dir/mvn.log"; return 1; }
+  javac -d "$dir/classes" -cp "$dir/libs/*" "$STACK_SRC/mongo-engine/LocalMongoServer.java" >"$dir/javac.log" 2>&1 \
+    || { stack_log "javac failed, see $dir/javac.log"; return 1; }
   echo "$sum" >"$stamp"
 }
 
@@ -66,12 +71,12 @@ stack_start() {
   else kafka_port="${STACK_KAFKA_PORT:-9092}"; mongo_port="${STACK_MONGO_PORT:-27017}"; fi
   local dir="$STACK_ROOT/$profile"
 
-  stack_require && stack_fetch_kafka && stack_fetch_ferretdb || return 1
+  stack_require && stack_fetch_kafka && stack_fetch_mongo_engine || return 1
   for p in "$kafka_port" "$((kafka_port + 1))" "$mongo_port"; do
     port_free "$p" || { stack_log "port $p is already in use (another stack running?); set STACK_KAFKA_PORT/STACK_MONGO_PORT or stop it"; return 1; }
   done
   [ -n "$fresh" ] && rm -rf "$dir"
-  mkdir -p "$dir/kafka-data" "$dir/ferretdb-data" "$dir/logs"
+  mkdir -p "$dir/kafka-data" "$dir/mongo-data" "$dir/logs"
 
   cat >"$dir/server.properties" <<PROPS
 process.roles=broker,controller
@@ -110,11 +115,16 @@ PROPS
       >>"$dir/logs/storage.log" 2>&1 || { stack_log "formatting Kafka storage failed, see $dir/logs/storage.log"; return 1; }
   fi
 
-  stack_log "starting Kafka $KAFKA_VERSION on 127.0.0.1:$kafka_port and FerretDB on 127.0.0.1:$mongo_port ($profile)"
+  # dev keeps its data across restarts; test and bench start fresh, so memory is enough (and faster).
+  local store="memory"
+  [ "$profile" = "dev" ] && store="$dir/mongo-data/local.mv.db"
+  stack_log "starting Kafka $KAFKA_VERSION on 127.0.0.1:$kafka_port and mongo-java-server on 127.0.0.1:$mongo_port ($profile, $( [ "$store" = memory ] && echo in memory || echo H2 file))"
   java "${jvm[@]}" -cp "$cp" kafka.Kafka "$dir/server.properties" >"$dir/logs/kafka.out" 2>&1 &
   STACK_PIDS+=($!)
-  "$STACK_ROOT/bin/ferretdb" -listen-addr "127.0.0.1:$mongo_port" -sqlite-url "file:$dir/ferretdb-data/" \
-    >"$dir/logs/ferretdb.log" 2>&1 &
+  java -Xms128m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.io.netty=error \
+    -Dorg.slf4j.simpleLogger.log.de.bwaldvogel.mongo.wire.MongoExceptionHandler=off \
+    -cp "$STACK_ROOT/mongo-engine/classes:$STACK_ROOT/mongo-engine/libs/*" LocalMongoServer 127.0.0.1 "$mongo_port" "$store" \
+    >"$dir/logs/mongo-engine.log" 2>&1 &
   STACK_PIDS+=($!)
 
   export KAFKA_BROKERS="127.0.0.1:$kafka_port"
@@ -126,7 +136,7 @@ PROPS
 
 stack_stop() {
   [ ${#STACK_PIDS[@]} -eq 0 ] && return 0
-  stack_log "stopping Kafka and FerretDB"
+  stack_log "stopping Kafka and mongo-java-server"
   kill -TERM "${STACK_PIDS[@]}" 2>/dev/null
   local i
   for i in $(seq 1 60); do

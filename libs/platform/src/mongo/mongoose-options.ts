@@ -2,17 +2,14 @@ import { z } from 'zod';
 import { mongoUriSchema } from '../config/validate-env';
 
 /**
- * MongoDB settings every service with a database shares.
- *
- * MONGODB_MAX_POOL_SIZE defaults to 1: FerretDB 1.x (the local stack) applies concurrent updates
- * of one document without isolation (measured: 200 concurrent `$inc` on one document over a pool
- * of 20 connections left 20; conditional compare-and-set updates lost writes too). One connection
- * per process serializes this process's operations, which restores single-document atomicity for
- * the one process that writes each database. Against MongoDB, raise it (docker-compose uses 20).
+ * MongoDB settings every service with a database shares. MONGODB_MAX_POOL_SIZE is the connection
+ * pool of each service (20, as in docker-compose): MongoDB and the local engine (mongo-java-server)
+ * both apply concurrent updates of one document atomically, which the compatibility suite
+ * (apps/key-service/test/mongo-compat.int-spec.ts) checks over a pool of this size.
  */
 export const mongoEnvSchema = z.object({
   MONGODB_URI: mongoUriSchema,
-  MONGODB_MAX_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(1),
+  MONGODB_MAX_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
 });
 
 export function mongooseOptions(env: { MONGODB_URI: string; MONGODB_MAX_POOL_SIZE: number }, dbName: string) {
