@@ -14,3 +14,4 @@ export * from './topics';
 export * from './consistency/consistency-token';
 export * from './http/identity-headers';
 export * from './http/identity-signature';
+export * from './http/bodies';

@@ -1,25 +1,3 @@
-import { z } from 'zod';
-import { oneOf, optionalText, requiredText } from '../common/body-fields';
-
-/** Statuses of incidents and maintenances (DESIGN.md's public contract: one vocabulary for both). */
-export const INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved', 'scheduled', 'in_progress', 'completed'] as const;
-export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
-
-export const INCIDENT_TITLE_MAX = 200;
-export const INCIDENT_MESSAGE_MAX = 5000;
-
-/** `POST .../incidents`: `{ title, status, message? }`; unknown fields are refused. */
-export const createIncidentSchema = z.strictObject({
-  title: requiredText(INCIDENT_TITLE_MAX),
-  status: oneOf(INCIDENT_STATUSES),
-  message: optionalText(INCIDENT_MESSAGE_MAX).optional(),
-});
-export type CreateIncidentRequest = z.infer<typeof createIncidentSchema>;
-
-/** `PATCH .../incidents/:id`: any subset of the create fields; `message: null` removes the message. */
-export const updateIncidentSchema = z.strictObject({
-  title: requiredText(INCIDENT_TITLE_MAX).optional(),
-  status: oneOf(INCIDENT_STATUSES).optional(),
-  message: optionalText(INCIDENT_MESSAGE_MAX).nullable().optional(),
-});
-export type UpdateIncidentRequest = z.infer<typeof updateIncidentSchema>;
+// The bodies live in libs/contracts (shared with the gateway's OpenAPI document); re-exported for this app's imports.
+export { INCIDENT_STATUSES, INCIDENT_TITLE_MAX, INCIDENT_MESSAGE_MAX, createIncidentSchema, updateIncidentSchema } from '@sp/contracts';
+export type { IncidentStatus, CreateIncidentRequest, UpdateIncidentRequest } from '@sp/contracts';

@@ -1,14 +1,3 @@
-import { z } from 'zod';
-import { emailField } from '../common/body-fields';
-
-/** `POST .../subscriptions`: `{ email }`, stored lower-cased; one subscription per email and page. */
-export const createSubscriptionSchema = z.strictObject({
-  email: emailField,
-});
-export type CreateSubscriptionRequest = z.infer<typeof createSubscriptionSchema>;
-
-/** `PATCH .../subscriptions/:id`: `{ email? }`. */
-export const updateSubscriptionSchema = z.strictObject({
-  email: emailField.optional(),
-});
-export type UpdateSubscriptionRequest = z.infer<typeof updateSubscriptionSchema>;
+// The bodies live in libs/contracts (shared with the gateway's OpenAPI document); re-exported for this app's imports.
+export { createSubscriptionSchema, updateSubscriptionSchema } from '@sp/contracts';
+export type { CreateSubscriptionRequest, UpdateSubscriptionRequest } from '@sp/contracts';
