@@ -5,6 +5,7 @@ import nx from '@nx/eslint-plugin';
 //   type:platform  infrastructure adapters (Kafka, config, logging, health); may use contracts
 //   type:domain    pure logic (key format, permission engine, projection); may use contracts
 //   type:contracts event and topic contracts; imports nothing of ours
+//   type:tool      repository checks (tools/deploy); may use platform and contracts
 // No lib may import an app: no lib tag allows type:app.
 export default [
   ...nx.configs['flat/base'],
@@ -24,6 +25,7 @@ export default [
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'] },
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'] },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'] },
           ],
         },
       ],
@@ -35,7 +37,7 @@ export default [
     rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }] },
   },
   {
-    files: ['tools/**/*.js', '**/jest*.js', 'bench/**/*.ts'],
+    files: ['tools/**/*.js', '**/jest*.js', 'bench/**/*.ts', 'tools/deploy/check-compose.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' },
   },
 ];

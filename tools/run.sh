@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The project's two commands (and a few helpers), used by package.json:
-#   npm start  -> tools/run.sh start   local stack (unless KAFKA_BROKERS/MONGODB_URI are set) + the four services
-#   npm test   -> tools/run.sh test    lint, typecheck, unit tests, then integration and e2e tests on a fresh local stack
+#   npm start  -> tools/run.sh start   build, local stack (unless KAFKA_BROKERS/MONGODB_URI are set), the four built services
+#   npm test   -> tools/run.sh test    lint, typecheck, build, unit tests, then integration and e2e tests on a fresh local stack
 #   npm run stack -> tools/run.sh stack   only the local stack, in the foreground
 #   npm run bench -> tools/run.sh bench   the benchmarks of bench/ on a fresh local stack
+#   tools/run.sh e2e [paths]            integration/e2e tests (a fresh local stack unless KAFKA_BROKERS/MONGODB_URI
+#                                       are set); the apps' Nx `e2e` targets call it, so `nx affected -t e2e` works
 set -uo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=local-stack/stack.sh
@@ -14,23 +16,31 @@ SERVICE_PIDS=()
 
 log() { printf '[run] %s\n' "$*" >&2; }
 
-# Installs node_modules when missing or older than the lockfile. `npm install` rather than `npm ci`:
-# the lockfile pins every version, but the registry these machines reach has no binaries for other
-# platforms (@swc/core-darwin-*, ...), so the lockfile cannot list them and `npm ci` refuses it.
+# Installs node_modules with `npm ci` (exactly the lockfile) when missing or older than the lockfile.
 ensure_deps() {
   if [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    log "installing dependencies (npm install, versions pinned by package-lock.json)"
-    npm install --no-audit --no-fund || { log "npm install failed"; exit 1; }
+    log "installing dependencies (npm ci)"
+    npm ci --no-audit --no-fund || { log "npm ci failed"; exit 1; }
   fi
 }
 
+# Development secrets for whatever is not set, from the one list the services refuse in production.
 dev_secrets() {
-  local printed=()
-  if [ -z "${ADMIN_TOKEN:-}" ]; then export ADMIN_TOKEN="dev-admin-token-change-me"; printed+=("ADMIN_TOKEN=$ADMIN_TOKEN"); fi
-  if [ -z "${INTERNAL_TOKEN:-}" ]; then export INTERNAL_TOKEN="dev-internal-token-change-me"; printed+=("INTERNAL_TOKEN=$INTERNAL_TOKEN"); fi
-  if [ -z "${API_KEY_PEPPER:-}" ]; then export API_KEY_PEPPER="dev-pepper-0123456789abcdef0123456789abcdef"; printed+=("API_KEY_PEPPER=(development default)"); fi
-  [ ${#printed[@]} -gt 0 ] && log "development defaults (set them for anything real): ${printed[*]}"
+  local name value printed=()
+  while IFS='=' read -r name value; do
+    if [ -z "${!name:-}" ]; then
+      export "$name=$value"
+      printed+=("$name")
+    fi
+  done < <(node -e 'for (const [k, v] of Object.entries(require("./libs/platform/src/config/development-secrets.json"))) console.log(`${k}=${v}`)')
+  [ ${#printed[@]} -gt 0 ] && log "development defaults for ${printed[*]} (libs/platform/src/config/development-secrets.json; refused with NODE_ENV=production)"
   return 0
+}
+
+# Builds the four services into dist/apps/<app>/main.js (Nx caches: unchanged apps are not rebuilt).
+build_apps() {
+  log "build (nx run-many -t build -> dist/apps/*/main.js)"
+  npx nx run-many -t build --outputStyle=static || { log "build failed"; exit 1; }
 }
 
 # Starts the local stack unless both KAFKA_BROKERS and MONGODB_URI point at existing servers.
@@ -65,13 +75,14 @@ cleanup() {
 
 start_service() {
   local name="$1"
-  SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register "apps/$name/src/main.ts" \
-    > >(sed -u "s/^/[$name] /") 2>&1 &
+  node "dist/apps/$name/main.js" > >(sed -u "s/^/[$name] /") 2>&1 &
   SERVICE_PIDS+=($!)
 }
 
 cmd_start() {
   ensure_deps
+  export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+  build_apps
   dev_secrets
   trap 'cleanup; exit 130' INT TERM
   trap cleanup EXIT
@@ -91,14 +102,27 @@ cmd_test() {
   trap 'cleanup; exit 130' INT TERM
   log "lint"
   npx nx run-many -t lint --outputStyle=static || exit 1
-  log "typecheck (tsc, strict: the test and run paths compile with SWC, which does not check types)"
+  log "typecheck (tsc, strict: builds and tests transpile without checking types)"
   npx tsc -p tsconfig.json || exit 1
-  log "unit tests"
+  build_apps
+  log "unit tests (and the static check of Dockerfile and docker-compose.yml)"
   npx nx run-many -t test --outputStyle=static || exit 1
+  run_e2e "$@"
+}
+
+# Integration and e2e tests (real Kafka + MongoDB-wire database) on the built services.
+run_e2e() {
   log "integration and e2e tests (real Kafka + MongoDB-wire database)"
   maybe_stack test fresh
   dev_secrets
   LOG_LEVEL="${LOG_LEVEL:-warn}" npx jest -c jest.integration.config.js "$@" || exit 1
+}
+
+cmd_e2e() {
+  ensure_deps
+  trap cleanup EXIT
+  trap 'cleanup; exit 130' INT TERM
+  run_e2e "$@"
 }
 
 cmd_stack() {
@@ -112,6 +136,8 @@ cmd_stack() {
 
 cmd_bench() {
   ensure_deps
+  export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+  build_apps
   dev_secrets
   trap cleanup EXIT
   trap 'cleanup; exit 130' INT TERM
@@ -131,7 +157,8 @@ cmd_bench() {
 case "${1:-start}" in
   start) shift; cmd_start "$@" ;;
   test) shift; cmd_test "$@" ;;
+  e2e) shift; cmd_e2e "$@" ;;
   stack) shift; cmd_stack "$@" ;;
   bench) shift; cmd_bench "$@" ;;
-  *) echo "usage: tools/run.sh start|test|stack|bench" >&2; exit 2 ;;
+  *) echo "usage: tools/run.sh start|test|e2e|stack|bench" >&2; exit 2 ;;
 esac

@@ -1,12 +1,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitUntil } from './wait-until';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
 /**
- * A service of apps/ run as a real child process (the same way npm start runs it), for end-to-end
- * and crash tests. Output is kept for diagnostics.
+ * A service of apps/ run as a real child process from its build (dist/apps/<app>/main.js, the way
+ * npm start and the image run it), for end-to-end and crash tests. Output is kept for diagnostics.
  */
 export class ServiceProcess {
   private child: ChildProcess | null = null;
@@ -35,11 +36,13 @@ export class ServiceProcess {
 
   async start(readyTimeoutMs = 60_000): Promise<this> {
     this.output = '';
-    const args = [...this.nodeArgs, '-r', '@swc-node/register', join('apps', this.app, 'src', 'main.ts')];
+    const main = join('dist', 'apps', this.app, 'main.js');
+    if (!existsSync(join(ROOT, main))) throw new Error(`${main} is missing: build first (npx nx run-many -t build; npm test does)`);
+    const args = [...this.nodeArgs, main];
     const [command, argv] = this.cpus ? ['taskset', ['-c', this.cpus, process.execPath, ...args]] : [process.execPath, args];
     this.child = spawn(command, argv, {
       cwd: ROOT,
-      env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.base.json', LOG_LEVEL: 'warn', ...this.env },
+      env: { ...process.env, LOG_LEVEL: 'warn', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (b: Buffer) => {

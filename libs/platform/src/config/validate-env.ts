@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import developmentSecrets from './development-secrets.json';
+
+/**
+ * The secrets `npm start` and `npm test` fill in when none are set. They are published (this
+ * repository), so anyone could mint key hashes or call the admin API with them: production refuses them.
+ */
+export const DEVELOPMENT_SECRETS: Readonly<Record<string, string>> = developmentSecrets;
 
 /**
  * For `ConfigModule.forRoot({ validate })`: parses the environment with a zod schema and stops the
@@ -7,12 +14,17 @@ import { z } from 'zod';
 export function validateEnv<S extends z.ZodType>(schema: S): (raw: Record<string, unknown>) => z.infer<S> {
   return (raw) => {
     const result = schema.safeParse(raw);
-    if (!result.success) {
-      const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
-      throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
-    }
+    const lines = result.success ? [] : result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    if (raw.NODE_ENV === 'production') lines.push(...developmentSecretsIn(raw));
+    if (!result.success || lines.length > 0) throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
     return result.data;
   };
+}
+
+function developmentSecretsIn(raw: Record<string, unknown>): string[] {
+  return Object.entries(DEVELOPMENT_SECRETS)
+    .filter(([name, published]) => raw[name] === published)
+    .map(([name]) => `  ${name}: is the published development default; NODE_ENV=production needs a secret of its own`);
 }
 
 /** A comma-separated list of host:port. */
