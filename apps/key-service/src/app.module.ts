@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
+import { APP_PIPE } from '@nestjs/core';
 import { getModelToken, MongooseModule } from '@nestjs/mongoose';
 import { TerminusModule } from '@nestjs/terminus';
-import { createLoggerModule, HealthController, kafkaPublisherProvider, readinessIndicators, mongooseOptions, MongoReadiness, validateEnv } from '@sp/platform';
+import { createLoggerModule, HealthController, kafkaPublisherProvider, readinessIndicators, mongooseOptions, MongoReadiness, validateEnv, ZodValidationPipe } from '@sp/platform';
 import { ApiKey, ApiKeySchema } from './api-keys/api-key.schema';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
@@ -22,6 +23,7 @@ import { StatusPagesService } from './status-pages/status-pages.service';
 import { AuditEvent, AuditEventSchema, KeyUsage, KeyUsageSchema } from './usage/audit.schemas';
 import { AuditLogRepository } from './usage/audit-log.repository';
 import { KeyUsageConsumer } from './usage/key-usage.consumer';
+import { UsageRetention } from './usage/usage-retention.service';
 import { UsageController } from './usage/usage.controller';
 
 const env = validateEnv(keyServiceEnvSchema);
@@ -50,6 +52,7 @@ const env = validateEnv(keyServiceEnvSchema);
   ],
   controllers: [OrgsController, StatusPagesController, MembersController, ApiKeysController, UsageController, HealthController],
   providers: [
+    { provide: APP_PIPE, useClass: ZodValidationPipe },
     kafkaPublisherProvider('key-service'),
     {
       provide: OUTBOX_MODELS,
@@ -60,6 +63,7 @@ const env = validateEnv(keyServiceEnvSchema);
     OutboxRelay,
     AuditLogRepository,
     KeyUsageConsumer,
+    UsageRetention,
     OrgsService,
     StatusPagesService,
     MembersService,

@@ -10,5 +10,7 @@ export const keyServiceEnvSchema = commonEnvSchema.extend({
   API_KEY_PEPPER: pepperSchema,
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   KEY_USAGE_GROUP: z.string().default('key-service.key-usage'),
+  /** Days the usage log and the audit log keep an entry (TTL indexes on MongoDB, and a periodic prune everywhere). */
+  USAGE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 export type KeyServiceEnv = z.infer<typeof keyServiceEnvSchema>;

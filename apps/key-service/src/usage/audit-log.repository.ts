@@ -69,6 +69,32 @@ export class AuditLogRepository {
     await this.keys.bulkWrite(ops, { ordered: false });
   }
 
+  /**
+   * TTL indexes on `occurredAt` for MongoDB to expire entries by itself. An engine may accept them
+   * without enforcing them (mongo-java-server does), so `pruneBefore` runs as well, everywhere.
+   */
+  async ensureRetentionIndexes(expireAfterSeconds: number): Promise<void> {
+    for (const collection of [this.lifecycle.collection, this.usage.collection]) {
+      try {
+        await collection.createIndex({ occurredAt: 1 }, { name: RETENTION_INDEX, expireAfterSeconds });
+      } catch (err) {
+        // The index exists with another retention (USAGE_RETENTION_DAYS changed): change it in place.
+        const db = this.lifecycle.db.db;
+        if (!db || ![85, 86].includes((err as { code?: number }).code ?? 0)) throw err;
+        await db.command({ collMod: collection.collectionName, index: { name: RETENTION_INDEX, expireAfterSeconds } });
+      }
+    }
+  }
+
+  /** Deletes the usage and audit entries that occurred before `cutoff`; returns how many of each. */
+  async pruneBefore(cutoff: Date): Promise<{ usage: number; audit: number }> {
+    const [usage, audit] = await Promise.all([
+      this.usage.deleteMany({ occurredAt: { $lt: cutoff } }).exec(),
+      this.lifecycle.deleteMany({ occurredAt: { $lt: cutoff } }).exec(),
+    ]);
+    return { usage: usage.deletedCount, audit: audit.deletedCount };
+  }
+
   async usageOfKey(keyId: string, limit: number) {
     const rows = await this.usage.find({ keyId }).sort({ occurredAt: -1 }).limit(limit).lean<KeyUsage[]>().exec();
     return rows.map(toUsageEntry);
@@ -94,6 +120,8 @@ export class AuditLogRepository {
     return entries.sort((a, b) => b.at.localeCompare(a.at)).slice(0, limit);
   }
 }
+
+const RETENTION_INDEX = 'occurredAt_retention';
 
 function withoutSecrets(payload: object): Record<string, unknown> {
   const { keyHash: _keyHash, ...rest } = payload as Record<string, unknown>;
