@@ -5,16 +5,18 @@
 const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
 const { join } = require('node:path');
 
+const root = join(__dirname, '..', '..');
+
 module.exports = function appWebpackConfig(app) {
   return {
-    output: { path: join(__dirname, '..', '..', 'dist', 'apps', app), clean: true },
+    output: { path: join(root, 'dist', 'apps', app), clean: true },
     devtool: 'source-map',
     plugins: [
       new NxAppWebpackPlugin({
         target: 'node',
         compiler: 'tsc',
-        main: `apps/${app}/src/main.ts`,
-        tsConfig: `apps/${app}/tsconfig.app.json`,
+        main: join(root, 'apps', app, 'src', 'main.ts'),
+        tsConfig: join(root, 'apps', app, 'tsconfig.app.json'),
         outputHashing: 'none',
         optimization: false,
         sourceMap: true,
