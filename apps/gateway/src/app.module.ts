@@ -3,14 +3,16 @@ import { ConfigModule } from '@nestjs/config';
 import { PassportModule } from '@nestjs/passport';
 import { TerminusModule } from '@nestjs/terminus';
 import { createLoggerModule, HealthController, kafkaPublisherProvider, readinessIndicators, validateEnv } from '@sp/platform';
+import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyStrategy } from './auth/api-key.strategy';
 import { gatewayEnvSchema } from './config/env.schema';
 import { KafkaReadiness, ViewReadiness } from './health/gateway.health';
 import { GatewayMetrics } from './metrics/gateway.metrics';
 import { MetricsController } from './metrics/metrics.controller';
-import { PublicApiHandler } from './public-api/public-api.handler';
-import { UpstreamProxy } from './public-api/upstream.proxy';
+import { PublicApiController } from './public-api/public-api.controller';
+import { UpstreamForwarder } from './public-api/upstream.forwarder';
 import { RateLimitsService } from './rate-limit/rate-limits.service';
+import { UsageHook } from './usage/usage.hook';
 import { UsagePublisher } from './usage/usage.publisher';
 import { AccessViewService } from './view/access-view.service';
 
@@ -21,16 +23,17 @@ import { AccessViewService } from './view/access-view.service';
     PassportModule,
     TerminusModule,
   ],
-  controllers: [HealthController, MetricsController],
+  controllers: [HealthController, MetricsController, PublicApiController],
   providers: [
     kafkaPublisherProvider('gateway'),
     GatewayMetrics,
     AccessViewService,
     ApiKeyStrategy,
+    ApiKeyGuard,
     RateLimitsService,
     UsagePublisher,
-    UpstreamProxy,
-    PublicApiHandler,
+    UsageHook,
+    UpstreamForwarder,
     ViewReadiness,
     KafkaReadiness,
     readinessIndicators(ViewReadiness, KafkaReadiness),

@@ -1,20 +1,16 @@
 import 'reflect-metadata';
-import { startHttpApp, validateEnv } from '@sp/platform';
-import { AppModule } from './app.module';
+import { validateEnv } from '@sp/platform';
+import { once } from 'node:events';
+import { createGateway } from './bootstrap';
 import { gatewayEnvSchema } from './config/env.schema';
-import { PublicApiHandler } from './public-api/public-api.handler';
 
 async function main(): Promise<void> {
   const env = validateEnv(gatewayEnvSchema)(process.env);
-  await startHttpApp(AppModule, {
-    port: env.GATEWAY_PORT,
-    host: env.GATEWAY_HOST,
-    bodyParser: false,
-    configure: (app) => {
-      // The public API runs before Nest's router: /v1/* never reaches a Nest route.
-      app.use(app.get(PublicApiHandler).middleware);
-    },
-  });
+  if (env.GATEWAY_INTERNAL_PORT === env.GATEWAY_PORT) throw new Error('GATEWAY_INTERNAL_PORT must differ from GATEWAY_PORT');
+  const { app, internal } = await createGateway(env);
+  await app.listen(env.GATEWAY_PORT, env.GATEWAY_HOST);
+  internal.listen(env.GATEWAY_INTERNAL_PORT, env.GATEWAY_INTERNAL_HOST);
+  await once(internal, 'listening');
 }
 
 main().catch((err: Error) => {

@@ -295,7 +295,7 @@ describe('gateway end to end', () => {
     });
     expect(usage.uses.map((u: { decision: string; status: number }) => `${u.decision}:${u.status}`).sort()).toEqual(['allow:200', 'deny:403']);
     expect(usage.lastUsedAt).not.toBeNull();
-    const metrics = await fetch('http://127.0.0.1:3200/metrics').then((r) => r.text());
+    const metrics = await fetch(`${system.gatewayInternalUrl}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/gateway_decisions_total\{outcome="allow"\} \d+/);
     expect(metrics).toMatch(/gateway_revocation_propagation_seconds_count \d+/);
     // Every decision (allowed, denied, or an unknown key) is also timed: as many observations as decisions.

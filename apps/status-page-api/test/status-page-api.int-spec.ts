@@ -7,6 +7,7 @@
 import { INestApplication } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { Test } from '@nestjs/testing';
+import { signedIdentityHeaders } from '@sp/contracts';
 import { HttpErrorsFilter } from '@sp/platform';
 import { randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
@@ -16,6 +17,8 @@ const DB_NAME = `spapi_it_${Date.now().toString(36)}_${randomBytes(3).toString('
 const ORG_A = 'org_a';
 const ORG_B = 'org_b';
 const MISSING_ID = '65f0c0ffee0000000000abcd';
+/** The secret status-page-api shares with the gateway; the test signs identities with it, as the gateway does. */
+const UPSTREAM_SECRET = (process.env['GATEWAY_UPSTREAM_SECRET'] ??= 'int-test-upstream-secret-0123456789abcdef');
 
 let app: INestApplication;
 let connection: Connection;
@@ -27,14 +30,19 @@ function newPage(): string {
   return `page_${pageSeq}`;
 }
 
+/** The identity headers the gateway would send for this request, signed as it signs them. */
+function identityOf(orgId: string, method: string, path: string): Record<string, string> {
+  return signedIdentityHeaders({ orgId, keyId: 'key_1' }, method, path, UPSTREAM_SECRET);
+}
+
 function as(orgId: string | null) {
   const server = app.getHttpServer();
-  const withIdentity = (test: request.Test) => (orgId === null ? test : test.set('x-sp-org-id', orgId).set('x-sp-key-id', 'key_1'));
+  const withIdentity = (test: request.Test, method: string, path: string) => (orgId === null ? test : test.set(identityOf(orgId, method, path)));
   return {
-    get: (path: string) => withIdentity(request(server).get(path)),
-    post: (path: string, body?: unknown) => withIdentity(request(server).post(path)).send(body as object),
-    patch: (path: string, body?: unknown) => withIdentity(request(server).patch(path)).send(body as object),
-    delete: (path: string) => withIdentity(request(server).delete(path)),
+    get: (path: string) => withIdentity(request(server).get(path), 'GET', path),
+    post: (path: string, body?: unknown) => withIdentity(request(server).post(path), 'POST', path).send(body as object),
+    patch: (path: string, body?: unknown) => withIdentity(request(server).patch(path), 'PATCH', path).send(body as object),
+    delete: (path: string) => withIdentity(request(server).delete(path), 'DELETE', path),
   };
 }
 
@@ -319,9 +327,10 @@ describe('lists', () => {
 
 describe('bad requests', () => {
   it('answer 400 for malformed JSON', async () => {
+    const malformedPage = newPage();
     const res = await request(app.getHttpServer())
-      .post(kindPath(newPage(), 'incidents'))
-      .set('x-sp-org-id', ORG_A)
+      .post(kindPath(malformedPage, 'incidents'))
+      .set(identityOf(ORG_A, 'POST', kindPath(malformedPage, 'incidents')))
       .set('content-type', 'application/json')
       .send('{"title": "x",')
       .expect(400);

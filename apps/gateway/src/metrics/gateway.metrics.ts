@@ -1,41 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { HotPathHistogram } from './hot-path-histogram';
 
-/** A running count the request path increments as a plain number. */
-export interface Tally {
-  n: number;
-}
-
-/** The gateway's Prometheus metrics (served at /metrics). */
+/** The gateway's Prometheus metrics (served at /metrics on the internal port only). */
 @Injectable()
 export class GatewayMetrics {
   readonly registry = new Registry();
-  private readonly decisionTallies = new Map<string, Tally>();
 
-  /**
-   * Filled at scrape time from `decisionTally` counts: a decision costs the request path one
-   * integer increment instead of prom-client's per-call label hashing.
-   */
-  readonly decisions: Counter<'outcome'> = new Counter({
+  readonly decisions = new Counter({
     name: 'gateway_decisions_total',
     help: 'Authorization decisions by outcome (allow, or the denial reason)',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
-    collect: () => {
-      this.decisions.reset();
-      for (const [outcome, tally] of this.decisionTallies) this.decisions.inc({ outcome }, tally.n);
-    },
   });
 
   /**
-   * Observed on every decision, so a HotPathHistogram (an array increment). Measured from the
-   * request reaching the gateway's handler, so it is what authorization adds to a request: route
-   * match, key check, any X-Consistency-Token wait, and the engine's decision.
+   * Measured from the guard starting on a request, so it is what authorization adds to a request:
+   * route metadata, key check, any X-Consistency-Token wait, and the engine's decision.
    */
-  readonly decisionSeconds = new HotPathHistogram({
+  readonly decisionSeconds = new Histogram({
     name: 'gateway_decision_duration_seconds',
-    help: 'From a request reaching the gateway to its decision: route match, API key check, any X-Consistency-Token wait, permission engine (no I/O on a view hit)',
+    help: 'From the API-key guard starting on a request to its decision: API key check, any X-Consistency-Token wait, permission engine (no I/O on a view hit)',
     buckets: [0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.005, 0.05, 0.5, 2.5],
     registers: [this.registry],
   });
@@ -60,6 +44,14 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  /** Records in the in-process view by kind (read at scrape time; formerly in the public /health/ready). */
+  readonly viewRecords = new Gauge({
+    name: 'gateway_view_records',
+    help: 'Records held in the in-process access view, by kind',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
   readonly revocationPropagation = new Histogram({
     name: 'gateway_revocation_propagation_seconds',
     help: 'From a KeyRevoked event being written to the view enforcing it',
@@ -74,15 +66,18 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  /** The running count of decisions with this outcome (increment `n`). */
-  decisionTally(outcome: string): Tally {
-    let tally = this.decisionTallies.get(outcome);
-    if (tally === undefined) {
-      tally = { n: 0 };
-      this.decisionTallies.set(outcome, tally);
-    }
-    return tally;
-  }
+  readonly usageDropped = new Counter({
+    name: 'gateway_usage_dropped_total',
+    help: 'Key-usage decisions dropped because the org had used its fair share of a full buffer, by org',
+    labelNames: ['org'] as const,
+    registers: [this.registry],
+  });
+
+  readonly usagePending = new Gauge({
+    name: 'gateway_usage_pending',
+    help: 'Key-usage events tallied or unsent, waiting for the next publish',
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'gateway_' });

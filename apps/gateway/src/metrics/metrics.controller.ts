@@ -1,15 +1,20 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { UsagePublisher } from '../usage/usage.publisher';
+import { AccessViewService } from '../view/access-view.service';
 import { GatewayMetrics } from './gateway.metrics';
 
+/** Prometheus exposition; served on the internal port only (internal/internal-port.ts). */
 @ApiExcludeController()
 @Controller('metrics')
 export class MetricsController {
-  constructor(private readonly metrics: GatewayMetrics) {}
+  constructor(private readonly metrics: GatewayMetrics, private readonly views: AccessViewService, private readonly usage: UsagePublisher) {}
 
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4')
   scrape(): Promise<string> {
+    for (const [kind, n] of Object.entries(this.views.view.size)) this.metrics.viewRecords.set({ kind }, n);
+    this.metrics.usagePending.set(this.usage.pending);
     return this.metrics.registry.metrics();
   }
 }

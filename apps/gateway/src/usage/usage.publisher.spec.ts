@@ -82,4 +82,24 @@ describe('UsagePublisher', () => {
     await usagePublisher.flush();
     expect(sent.flat().map((m) => (m.value as KeyUsedEvent).count)).toEqual([1, 1]);
   });
+
+  it('gives every org a fair share of a full buffer and counts drops per org', async () => {
+    const { usagePublisher, sent } = setup(4);
+    // A busy org fills the whole buffer with distinct kinds of decision...
+    for (let i = 0; i < 10; i++) usagePublisher.record(usage({ orgId: 'busy', keyId: 'key_busy', clientIp: `10.0.0.${i}` }));
+    expect(usagePublisher.pending).toBe(4);
+    expect(usagePublisher.droppedByOrg.get('busy')).toBe(6);
+    // ...and a quiet org still gets its usage in, up to its share (4 / 2 orgs), at the busy org's expense.
+    usagePublisher.record(usage({ orgId: 'quiet', keyId: 'key_quiet', clientIp: 'a' }));
+    usagePublisher.record(usage({ orgId: 'quiet', keyId: 'key_quiet', clientIp: 'b' }));
+    usagePublisher.record(usage({ orgId: 'quiet', keyId: 'key_quiet', clientIp: 'c' }));
+    usagePublisher.record(usage({ orgId: 'quiet', keyId: 'key_quiet', clientIp: 'a' })); // a repeat is counted, never dropped
+    expect(usagePublisher.droppedByOrg.get('quiet')).toBe(1);
+    expect(usagePublisher.droppedByOrg.get('busy')).toBe(8);
+    expect(usagePublisher.dropped).toBe(9);
+    await usagePublisher.flush();
+    const events = sent.flat().map((m) => m.value as KeyUsedEvent);
+    expect(events.filter((e) => e.orgId === 'quiet').map((e) => [e.clientIp, e.count])).toEqual([['a', 2], ['b', 1]]);
+    expect(events.filter((e) => e.orgId === 'busy')).toHaveLength(2);
+  });
 });

@@ -16,15 +16,23 @@ interface Tally {
 }
 
 /**
- * Key-usage events off the request path. `record` only counts the decision in a bounded in-memory
- * tally keyed by everything the event says (a new kind of decision when the tally is full is
- * dropped and counted); a timer publishes the tally in batches, one event per kind of decision
- * with its count. A failed publish keeps the events for the next try.
+ * Key-usage events off the request path. `record` counts the decision in a bounded in-memory
+ * tally keyed by everything the event says; a timer publishes the tally in batches, one event per
+ * kind of decision with its count. A failed publish keeps the events for the next try.
+ *
+ * The buffer is shared fairly between orgs: an org may hold at most its fair share (the capacity
+ * divided by the orgs in the buffer) of the kinds of decision tallied. When the buffer is full, a
+ * new kind of decision of an org under its share evicts one of the org holding the most; an org at
+ * its share has its new kind dropped. So a busy org cannot push out a quiet org's usage. Drops are
+ * counted per org (metric gateway_usage_dropped_total{org}).
  */
 @Injectable()
 export class UsagePublisher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(UsagePublisher.name);
+  /** Tallies per key, then a short scan: a key sees few kinds of decision per flush window. */
   private tally = new Map<string, Tally[]>();
+  /** The same tallies per org, for fair shares and eviction. */
+  private byOrg = new Map<string, Tally[]>();
   private tallied = 0;
   private unsent: KeyUsedEvent[] = [];
   private readonly capacity: number;
@@ -33,6 +41,7 @@ export class UsagePublisher implements OnApplicationBootstrap, OnApplicationShut
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   dropped = 0;
+  readonly droppedByOrg = new Map<string, number>();
 
   constructor(config: ConfigService<GatewayEnv, true>, private readonly publisher: KafkaPublisher, private readonly metrics: GatewayMetrics) {
     this.capacity = config.get('USAGE_BUFFER_SIZE', { infer: true });
@@ -50,14 +59,8 @@ export class UsagePublisher implements OnApplicationBootstrap, OnApplicationShut
     await this.flush();
   }
 
-  /**
-   * Counts one decision; `now`: when it was made (epoch ms), if the caller already read the clock.
-   * The record is copied only when it starts a new tally, so a caller may fill and reuse one object
-   * for every request (the gateway does: no allocation per request for a repeated decision).
-   */
+  /** Counts one decision; `now`: when it was made (epoch ms). The record is copied when it starts a tally. */
   record(usage: UsageRecord, now = Date.now()): void {
-    // Tallies per key, then a short scan (a key sees few kinds of decision per flush window):
-    // cheaper on the request path than building and hashing one composite string per request.
     const keyId = usage.keyId;
     let ofKey = this.tally.get(keyId);
     if (ofKey !== undefined) {
@@ -69,21 +72,48 @@ export class UsagePublisher implements OnApplicationBootstrap, OnApplicationShut
         }
       }
     }
-    if (this.tallied + this.unsent.length >= this.capacity) {
-      this.dropped++;
-      this.metrics.usageEvents.inc({ fate: 'dropped' });
-      return;
-    }
+    const orgId = usage.orgId;
+    const ofOrg = this.byOrg.get(orgId);
+    const held = ofOrg?.length ?? 0;
+    const share = Math.max(1, Math.floor(this.capacity / (this.byOrg.size + (held === 0 ? 1 : 0))));
+    if (held >= share) return this.drop(orgId, 1);
+    if (this.tallied + this.unsent.length >= this.capacity && !this.evictFromLargest()) return this.drop(orgId, 1);
+    const t: Tally = { usage: { ...usage }, count: 1, first: now, last: now };
     if (ofKey === undefined) {
       ofKey = [];
       this.tally.set(keyId, ofKey);
     }
-    ofKey.push({ usage: { ...usage }, count: 1, first: now, last: now });
+    ofKey.push(t);
+    if (ofOrg === undefined) this.byOrg.set(orgId, [t]);
+    else ofOrg.push(t);
     this.tallied++;
   }
 
   get pending(): number {
     return this.tallied + this.unsent.length;
+  }
+
+  /** Drops the newest tally of the org holding the most; false when there is none to drop. */
+  private evictFromLargest(): boolean {
+    let largest: Tally[] | undefined;
+    for (const list of this.byOrg.values()) if (largest === undefined || list.length > largest.length) largest = list;
+    const victim = largest?.pop();
+    if (largest === undefined || victim === undefined) return false;
+    const { orgId, keyId } = victim.usage;
+    if (largest.length === 0) this.byOrg.delete(orgId);
+    const ofKey = this.tally.get(keyId) ?? [];
+    ofKey.splice(ofKey.indexOf(victim), 1);
+    if (ofKey.length === 0) this.tally.delete(keyId);
+    this.tallied--;
+    this.drop(orgId, victim.count);
+    return true;
+  }
+
+  private drop(orgId: string, count: number): void {
+    this.dropped += count;
+    this.droppedByOrg.set(orgId, (this.droppedByOrg.get(orgId) ?? 0) + count);
+    this.metrics.usageEvents.inc({ fate: 'dropped' }, count);
+    this.metrics.usageDropped.inc({ org: orgId }, count);
   }
 
   flush(): Promise<void> {
@@ -101,7 +131,9 @@ export class UsagePublisher implements OnApplicationBootstrap, OnApplicationShut
         });
       }
       this.tally = new Map();
+      this.byOrg = new Map();
       this.tallied = 0;
+      this.metrics.usagePending.set(this.unsent.length);
       while (this.unsent.length > 0) {
         const batch = this.unsent.slice(0, this.batchSize);
         try {
@@ -114,6 +146,7 @@ export class UsagePublisher implements OnApplicationBootstrap, OnApplicationShut
         this.unsent = this.unsent.slice(batch.length);
         this.metrics.usageEvents.inc({ fate: 'published' }, batch.reduce((n, e) => n + e.count, 0));
       }
+      this.metrics.usagePending.set(this.unsent.length);
     })().finally(() => {
       this.flushing = null;
     });

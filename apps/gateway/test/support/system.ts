@@ -4,6 +4,8 @@ import { ServiceProcess } from '@sp/testing';
 
 export interface SystemPorts {
   gateway: number;
+  /** The gateway's internal port (/metrics); defaults to gateway + 90. */
+  gatewayInternal?: number;
   keyService: number;
   permissions: number;
   permissionsTcp: number;
@@ -24,11 +26,16 @@ export class System {
   readonly services: ServiceProcess[];
   readonly gateway: ServiceProcess;
   readonly keyService: ServiceProcess;
+  /** The gateway's internal port (/metrics, detailed health). */
+  readonly gatewayInternalUrl: string;
+  /** Shared by the gateway and status-page-api: the gateway signs identities with it. */
+  readonly upstreamSecret = process.env.GATEWAY_UPSTREAM_SECRET ?? `e2e-upstream-secret-${randomUUID()}`;
 
   constructor(ports: SystemPorts, gatewayEnv: Record<string, string> = {}) {
     const upstream = new ServiceProcess('status-page-api', ports.upstream, {
       STATUS_PAGE_API_PORT: String(ports.upstream),
       STATUS_PAGE_API_DB: this.dbs.upstream,
+      GATEWAY_UPSTREAM_SECRET: this.upstreamSecret,
     });
     const permissions = new ServiceProcess('permissions-service', ports.permissions, {
       PERMISSIONS_SERVICE_PORT: String(ports.permissions),
@@ -42,8 +49,12 @@ export class System {
       KEY_USAGE_GROUP: `e2e-usage-${this.run}`,
       OUTBOX_POLL_MS: '100',
     });
+    const internalPort = ports.gatewayInternal ?? ports.gateway + 90;
+    this.gatewayInternalUrl = `http://127.0.0.1:${internalPort}`;
     this.gateway = new ServiceProcess('gateway', ports.gateway, {
       GATEWAY_PORT: String(ports.gateway),
+      GATEWAY_INTERNAL_PORT: String(internalPort),
+      GATEWAY_UPSTREAM_SECRET: this.upstreamSecret,
       GATEWAY_HOST: '127.0.0.1',
       UPSTREAM_URL: `http://127.0.0.1:${ports.upstream}`,
       USAGE_FLUSH_MS: '50',

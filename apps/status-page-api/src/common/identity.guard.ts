@@ -1,41 +1,38 @@
 import { CanActivate, createParamDecorator, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
-import { IDENTITY_HEADERS, idSchema } from '@sp/contracts';
+import { ConfigService } from '@nestjs/config';
+import { idSchema, verifySignedIdentity, type SignedIdentity } from '@sp/contracts';
 import type { Request } from 'express';
+import type { Env } from '../config/env.schema';
 
 /** Who the gateway says is calling. Only `orgId` is required; the rest is informational. */
-export interface RequestIdentity {
-  orgId: string;
-  keyId?: string;
-  principal?: string;
-  permission?: string;
-}
+export type RequestIdentity = SignedIdentity;
 
 type RequestWithIdentity = Request & { identity?: RequestIdentity };
 
 /**
- * Reads the identity headers the gateway sets. Without a well-formed `x-sp-org-id` nothing is
- * scoped, so the request is refused: 401 `{"error":"missing_identity"}`.
+ * The identity the gateway vouches for: its identity headers, signed with the secret both share
+ * (GATEWAY_UPSTREAM_SECRET) over this method and path, recently. Being able to reach this service
+ * is not enough to speak for an org. Null for anything else: absent, unsigned, badly signed,
+ * expired, or an ill-formed org id.
  */
-export function readIdentity(headers: Request['headers']): RequestIdentity | null {
-  const orgId = single(headers[IDENTITY_HEADERS.orgId]);
-  if (orgId === undefined || !idSchema.safeParse(orgId).success) return null;
-  return {
-    orgId,
-    keyId: single(headers[IDENTITY_HEADERS.keyId]),
-    principal: single(headers[IDENTITY_HEADERS.principal]),
-    permission: single(headers[IDENTITY_HEADERS.permission]),
-  };
+export function readIdentity(req: Pick<Request, 'headers' | 'method' | 'originalUrl'>, secret: string, now = Date.now()): RequestIdentity | null {
+  const verdict = verifySignedIdentity(req.headers, req.method, req.originalUrl, secret, now);
+  if (!verdict.ok || !idSchema.safeParse(verdict.identity.orgId).success) return null;
+  return verdict.identity;
 }
 
-function single(value: string | string[] | undefined): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
-
+/** Refuses a request without an identity the gateway signed: 401 `{"error":"missing_identity"}`, one answer for every reason. */
 @Injectable()
 export class IdentityGuard implements CanActivate {
+  private readonly secret: string;
+
+  constructor(config: ConfigService<Env, true>) {
+    this.secret = config.get('GATEWAY_UPSTREAM_SECRET', { infer: true });
+  }
+
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<RequestWithIdentity>();
-    const identity = readIdentity(req.headers);
+    const identity = readIdentity(req, this.secret);
     if (!identity) throw new UnauthorizedException({ error: 'missing_identity' });
     req.identity = identity;
     return true;

@@ -1,4 +1,4 @@
-import { logLevelSchema, mongoEnvSchema, portSchema } from '@sp/platform';
+import { logLevelSchema, mongoEnvSchema, portSchema, secretSchema } from '@sp/platform';
 import { z } from 'zod';
 
 /** The environment status-page-api reads; validated at start (ConfigModule and main.ts). */
@@ -12,6 +12,8 @@ export const envSchema = z.object({
   STATUS_PAGE_API_PORT: portSchema.default(3003),
   STATUS_PAGE_API_HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: logLevelSchema,
+  /** Shared with the gateway: it signs the identity headers with it, this service accepts only those it signed. */
+  GATEWAY_UPSTREAM_SECRET: secretSchema('HMAC key of the identity headers, shared with the gateway').min(32, 'must be at least 32 characters'),
 });
 
 export type Env = z.infer<typeof envSchema>;
