@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
+import { APP_PIPE } from '@nestjs/core';
 import { MongooseModule } from '@nestjs/mongoose';
 import { TerminusModule } from '@nestjs/terminus';
-import { createLoggerModule, HealthController, kafkaPublisherProvider, readinessIndicators, mongooseOptions, MongoReadiness, validateEnv } from '@sp/platform';
+import { createLoggerModule, HealthController, kafkaPublisherProvider, readinessIndicators, mongooseOptions, MongoReadiness, validateEnv, ZodValidationPipe } from '@sp/platform';
 import { AuthorizeController } from './authorize/authorize.controller';
 import { AuthorizeService } from './authorize/authorize.service';
 import { permissionsEnvSchema, type PermissionsEnv } from './config/env.schema';
@@ -27,6 +28,7 @@ import { ViewRepository } from './view/view.repository';
   ],
   controllers: [AuthorizeController, HealthController],
   providers: [
+    { provide: APP_PIPE, useClass: ZodValidationPipe },
     kafkaPublisherProvider('permissions-service'),
     ViewRepository,
     ProjectionService,

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
+import { APP_PIPE } from '@nestjs/core';
 import { MongooseModule } from '@nestjs/mongoose';
 import { TerminusModule } from '@nestjs/terminus';
-import { createLoggerModule, HealthController, logLevelSchema, readinessIndicators, mongooseOptions, MongoReadiness, validateEnv } from '@sp/platform';
+import { createLoggerModule, HealthController, logLevelSchema, readinessIndicators, mongooseOptions, MongoReadiness, validateEnv, ZodValidationPipe } from '@sp/platform';
 import { Env, envSchema } from './config/env.schema';
 import { ContentModule } from './content/content.module';
 import { Invoice, InvoiceSchema } from './invoices/invoice.schema';
@@ -33,6 +34,6 @@ const logLevel = logLevelSchema.safeParse(process.env['LOG_LEVEL']).data ?? 'inf
     PagesModule,
   ],
   controllers: [HealthController, InvoicesController],
-  providers: [MongoReadiness, readinessIndicators(MongoReadiness)],
+  providers: [{ provide: APP_PIPE, useClass: ZodValidationPipe }, MongoReadiness, readinessIndicators(MongoReadiness)],
 })
 export class AppModule {}

@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { idSchema, KEY_ACCESS } from '@sp/contracts';
 import { nameSchema } from '../orgs/upsert-org.request.dto';
@@ -62,3 +63,7 @@ export const rollApiKeyRequestSchema = z.strictObject({
     .default(3600),
 });
 export type RollApiKeyRequest = z.infer<typeof rollApiKeyRequestSchema>;
+
+export class CreateOrgApiKeyRequestDto extends createZodDto(createOrgApiKeyRequestSchema) {}
+export class CreateUserApiKeyRequestDto extends createZodDto(createUserApiKeyRequestSchema) {}
+export class RollApiKeyRequestDto extends createZodDto(rollApiKeyRequestSchema) {}

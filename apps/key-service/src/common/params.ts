@@ -1,15 +1,9 @@
-import { Param, PipeTransform } from '@nestjs/common';
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
 import { idSchema } from '@sp/contracts';
-import { validationError } from '@sp/platform';
 
-/** Path ids (orgId, pageId, userId, keyId): 400 naming the parameter when malformed. */
-class IdParamPipe implements PipeTransform<string, string> {
-  constructor(private readonly name: string) {}
-  transform(value: string): string {
-    const parsed = idSchema.safeParse(value);
-    if (!parsed.success) throw validationError([{ field: this.name, reason: parsed.error.issues[0].message }]);
-    return parsed.data;
-  }
-}
-
-export const IdParam = (name: string) => Param(name, new IdParamPipe(name));
+/** Path ids (orgId, pageId, userId, keyId), validated by the global pipe: 400 naming the parameter. */
+export class OrgParams extends createZodDto(z.object({ orgId: idSchema })) {}
+export class OrgPageParams extends createZodDto(z.object({ orgId: idSchema, pageId: idSchema })) {}
+export class OrgMemberParams extends createZodDto(z.object({ orgId: idSchema, userId: idSchema })) {}
+export class KeyParams extends createZodDto(z.object({ keyId: idSchema })) {}

@@ -1,15 +1,18 @@
-import { Body, Controller, Delete, HttpCode, Put, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, HttpCode, Param, Put, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '@sp/contracts';
-import { ZodValidationPipe } from '@sp/platform';
+import { ApiErrorResponses } from '@sp/platform';
 import { AdminGuard, CurrentActor } from '../auth/admin.guard';
-import { IdParam } from '../common/params';
+import { OrgMemberParams } from '../common/params';
+import { ApiAdminErrors, ApiUpsertResponses } from '../common/responses';
+import { MemberResponseDto } from './member.response.dto';
 import { MembersService } from './members.service';
-import { upsertMemberRequestSchema, type UpsertMemberRequest } from './upsert-member.request.dto';
+import { UpsertMemberRequestDto } from './upsert-member.request.dto';
 
 @ApiTags('members')
 @ApiBearerAuth()
+@ApiAdminErrors()
 @UseGuards(AdminGuard)
 @Controller('v1/orgs/:orgId/members')
 export class MembersController {
@@ -17,20 +20,12 @@ export class MembersController {
 
   @Put(':userId')
   @HttpCode(200)
-  @ApiOperation({ summary: "Set a user's org role and page roles (201 when the member is new)" })
-  @ApiBody({
-    schema: {
-      type: 'object',
-      properties: {
-        role: { type: 'string', enum: ['owner', 'admin', 'editor', 'viewer', 'billing'], nullable: true },
-        pageRoles: { type: 'object', additionalProperties: { type: 'string', enum: ['owner', 'admin', 'editor', 'viewer'] } },
-      },
-    },
-  })
+  @ApiOperation({ summary: "Set a user's org role and page roles (201 when the member is new, 200 otherwise)" })
+  @ApiUpsertResponses(MemberResponseDto.Output, 'membership')
+  @ApiErrorResponses({ 404: 'No such org' })
   async upsert(
-    @IdParam('orgId') orgId: string,
-    @IdParam('userId') userId: string,
-    @Body(new ZodValidationPipe(upsertMemberRequestSchema)) body: UpsertMemberRequest,
+    @Param() { orgId, userId }: OrgMemberParams,
+    @Body() body: UpsertMemberRequestDto,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) res: Response,
   ) {
@@ -42,7 +37,9 @@ export class MembersController {
   @Delete(':userId')
   @HttpCode(200)
   @ApiOperation({ summary: 'Remove a user from the org; their user keys stop at once' })
-  async remove(@IdParam('orgId') orgId: string, @IdParam('userId') userId: string, @CurrentActor() actor: Actor) {
+  @ApiResponse({ status: 200, description: 'The membership, removed', type: MemberResponseDto.Output })
+  @ApiErrorResponses({ 404: 'No such member of this org' })
+  async remove(@Param() { orgId, userId }: OrgMemberParams, @CurrentActor() actor: Actor) {
     const { member, consistencyToken } = await this.members.remove(orgId, userId, actor);
     return { ...member, consistencyToken };
   }

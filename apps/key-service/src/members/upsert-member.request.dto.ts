@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { createZodDto } from 'nestjs-zod';
 import { idSchema, ORG_ROLES, PAGE_ROLES } from '@sp/contracts';
 
 const orgRole = z.enum(ORG_ROLES, { error: `must be one of ${ORG_ROLES.join(', ')}` });
@@ -20,3 +21,5 @@ export const upsertMemberRequestSchema = z
     path: ['role'],
   });
 export type UpsertMemberRequest = z.infer<typeof upsertMemberRequestSchema>;
+
+export class UpsertMemberRequestDto extends createZodDto(upsertMemberRequestSchema) {}

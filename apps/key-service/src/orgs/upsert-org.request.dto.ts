@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { createZodDto } from 'nestjs-zod';
 
 export const nameSchema = z
   .string({ error: 'is required and must be a string' })
@@ -8,3 +9,5 @@ export const nameSchema = z
 
 export const upsertOrgRequestSchema = z.strictObject({ name: nameSchema });
 export type UpsertOrgRequest = z.infer<typeof upsertOrgRequestSchema>;
+
+export class UpsertOrgRequestDto extends createZodDto(upsertOrgRequestSchema) {}

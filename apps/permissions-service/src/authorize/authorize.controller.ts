@@ -1,8 +1,8 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ZodValidationPipe, zodIssuesToFieldErrors } from '@sp/platform';
-import { authorizeRequestSchema, type AuthorizeRequest } from './authorize.request.dto';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrorResponses, INVALID_INPUT, zodIssuesToFieldErrors } from '@sp/platform';
+import { AuthorizeRequestDto, AuthorizeResponseDto, authorizeRequestSchema } from './authorize.request.dto';
 import { AuthorizeService } from './authorize.service';
 import { InternalTokenGuard } from './internal-token.guard';
 
@@ -16,14 +16,9 @@ export class AuthorizeController {
   @UseGuards(InternalTokenGuard)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Decide a permission for an API key (same engine as the gateway)' })
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['apiKey', 'permission'],
-      properties: { apiKey: { type: 'string' }, permission: { type: 'string' }, orgId: { type: 'string' }, statusPageId: { type: 'string' } },
-    },
-  })
-  authorize(@Body(new ZodValidationPipe(authorizeRequestSchema)) body: AuthorizeRequest) {
+  @ApiResponse({ status: 200, description: 'The decision (a denial is a 200 with allowed: false)', type: AuthorizeResponseDto.Output })
+  @ApiErrorResponses({ 400: INVALID_INPUT, 401: 'No valid internal bearer token: {"error":"unauthorized"}' })
+  authorize(@Body() body: AuthorizeRequestDto) {
     return this.authorizer.authorize(body);
   }
 

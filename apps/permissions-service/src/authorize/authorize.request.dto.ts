@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { createZodDto } from 'nestjs-zod';
 import { idSchema, PERMISSIONS } from '@sp/contracts';
 
 /** `{apiKey, permission, orgId?, statusPageId?}` (DESIGN.md "Internal authorization"). */
@@ -16,3 +17,16 @@ export interface AuthorizeResponse {
   reason: string;
   principal: { orgId: string; keyId: string; type: 'org' | 'user'; userId?: string } | null;
 }
+
+export class AuthorizeRequestDto extends createZodDto(authorizeRequestSchema) {}
+
+export const authorizeResponseSchema = z
+  .object({
+    allowed: z.boolean(),
+    reason: z.string().describe('`allowed`, a denial reason of the engine, or `invalid_api_key` for an unknown or malformed key'),
+    principal: z
+      .object({ orgId: z.string(), keyId: z.string(), type: z.enum(['org', 'user']), userId: z.string().optional() })
+      .nullable(),
+  })
+  .meta({ id: 'AuthorizeResponse' });
+export class AuthorizeResponseDto extends createZodDto(authorizeResponseSchema) {}

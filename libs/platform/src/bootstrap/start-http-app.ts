@@ -1,9 +1,10 @@
 import { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { HttpErrorsFilter } from '../http/http-errors.filter';
+import { createOpenApiDocument } from '../http/openapi';
 
 export interface HttpAppOptions {
   port: number;
@@ -28,9 +29,8 @@ export async function startHttpApp(module: Type<unknown>, options: HttpAppOption
   if (parseBodies) app.useBodyParser('json', { limit: '100kb' });
   app.enableShutdownHooks();
   if (options.docs) {
-    let builder = new DocumentBuilder().setTitle(options.docs.title).setDescription(options.docs.description).setVersion('1');
-    if (options.docs.bearer) builder = builder.addBearerAuth();
-    SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, builder.build()));
+    const docs = options.docs;
+    SwaggerModule.setup('docs', app, () => createOpenApiDocument(app, docs));
   }
   await options.configure?.(app);
   await app.listen(options.port, options.host);

@@ -1,4 +1,5 @@
-import { BadRequestException, PipeTransform } from '@nestjs/common';
+import { ArgumentMetadata, BadRequestException, Injectable } from '@nestjs/common';
+import { createZodValidationPipe } from 'nestjs-zod';
 import type { z } from 'zod';
 
 export interface FieldError {
@@ -6,7 +7,7 @@ export interface FieldError {
   reason: string;
 }
 
-/** The one shape of a 400 across services: `{ error: 'validation_failed', details: [{ field, reason }] }`. */
+/** The one shape of a 400 across services: `{ error: 'validation_failed', message, details: [{ field, reason }] }`. */
 export function validationError(details: FieldError[]): BadRequestException {
   return new BadRequestException({ error: 'validation_failed', message: describe(details), details });
 }
@@ -15,20 +16,44 @@ function describe(details: FieldError[]): string {
   return details.map((d) => `${d.field}: ${d.reason}`).join('; ');
 }
 
+/**
+ * One field error per zod issue, the field named by its dotted path (`(body)` for the value
+ * itself). An unknown field of a strict object is reported under its own name, so a client sees
+ * which field to drop.
+ */
 export function zodIssuesToFieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.length > 0 ? issue.path.join('.') : '(body)',
-    reason: issue.message,
-  }));
+  return error.issues.flatMap((issue): FieldError[] =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: fieldName([...issue.path, key]), reason: 'is not an allowed field' }))
+      : [{ field: fieldName(issue.path), reason: issue.message }],
+  );
 }
 
-/** Validates and parses a body (or param) with a zod schema; 400 with every bad field otherwise. */
-export class ZodValidationPipe<S extends z.ZodType> implements PipeTransform<unknown, z.infer<S>> {
-  constructor(private readonly schema: S) {}
+function fieldName(path: readonly PropertyKey[]): string {
+  return path.length > 0 ? path.map(String).join('.') : '(body)';
+}
 
-  transform(value: unknown): z.infer<S> {
-    const result = this.schema.safeParse(value ?? {});
-    if (!result.success) throw validationError(zodIssuesToFieldErrors(result.error));
-    return result.data;
+function isZodError(error: unknown): error is z.ZodError {
+  return typeof error === 'object' && error !== null && Array.isArray((error as { issues?: unknown }).issues);
+}
+
+// Every body, query and path parameter must be typed with a nestjs-zod DTO (strict declaration):
+// request data that skipped validation would be a bug, and this makes it a loud one.
+const NestZodValidationPipe = createZodValidationPipe({
+  strictSchemaDeclaration: true,
+  createValidationException: (error: unknown) => (isZodError(error) ? validationError(zodIssuesToFieldErrors(error)) : (error as Error)),
+});
+
+/**
+ * The validation pipe of every service (APP_PIPE): nestjs-zod's, with the 400 shape above, for
+ * bodies, queries and path parameters. Custom parameter decorators (the actor, the caller's org)
+ * carry what guards set, and message payloads are parsed by their handlers: they pass through. A request without a body is validated as `{}`, so "name is required" rather than
+ * "the body must be an object".
+ */
+@Injectable()
+export class ZodValidationPipe extends NestZodValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    if (metadata.type !== 'body' && metadata.type !== 'query' && metadata.type !== 'param') return value;
+    return super.transform(metadata.type === 'body' && value === undefined ? {} : value, metadata);
   }
 }

@@ -1,0 +1,8 @@
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
+import { consistencyToken } from '../common/responses';
+
+export const statusPageResponseSchema = z
+  .object({ id: z.string(), orgId: z.string(), name: z.string(), removed: z.boolean(), version: z.number().int(), consistencyToken })
+  .meta({ id: 'StatusPage' });
+export class StatusPageResponseDto extends createZodDto(statusPageResponseSchema) {}
