@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import mongoose, { type Connection, type Model } from 'mongoose';
-import { MIN_SUPPORTED_WIRE_VERSION } from 'mongodb/lib/cmap/wire_protocol/constants';
 import { mongoEnvSchema, mongooseOptions } from '@sp/platform';
 import { ApiKey, ApiKeySchema } from '../src/api-keys/api-key.schema';
 import { StatusPage, StatusPageSchema } from '../src/status-pages/status-page.schema';
@@ -14,6 +14,15 @@ import { AuditEvent, AuditEventSchema, KeyUsage, KeyUsageSchema } from '../src/u
  * code stays inside what both support. Connections are the services' own: mongooseOptions with the
  * default MONGODB_MAX_POOL_SIZE (20).
  */
+/** The oldest wire version the installed driver talks to (it refuses older servers). */
+const { MIN_SUPPORTED_WIRE_VERSION } = createRequire(__filename)('mongodb/lib/cmap/wire_protocol/constants') as { MIN_SUPPORTED_WIRE_VERSION: number };
+
+/** The document, or a failed test if it is missing. */
+function found<T>(doc: T | null | undefined): T {
+  if (doc === null || doc === undefined) throw new Error('document missing');
+  return doc;
+}
+
 describe('MongoDB-wire compatibility: key-service operations and concurrency', () => {
   const db = `compat_key_service_${Date.now()}`;
   const env = mongoEnvSchema.parse({ MONGODB_URI: process.env.MONGODB_URI });
@@ -36,7 +45,7 @@ describe('MongoDB-wire compatibility: key-service operations and concurrency', (
   const col = (name: string) => conn.collection(name);
 
   it('speaks a wire version this driver supports, with the default pool of 20', async () => {
-    const hello = await conn.db!.admin().command({ isMaster: 1 });
+    const hello = await found(conn.db).admin().command({ isMaster: 1 });
     expect(hello.maxWireVersion).toBeGreaterThanOrEqual(MIN_SUPPORTED_WIRE_VERSION);
     expect(env.MONGODB_MAX_POOL_SIZE).toBe(20);
     expect(conn.getClient().options.maxPoolSize).toBe(20);
@@ -62,11 +71,11 @@ describe('MongoDB-wire compatibility: key-service operations and concurrency', (
       const client = async (id: number) => {
         let mine = 0;
         while (claimed < target) {
-          const current = await docs.findOne<{ version: number }>({ _id: 'agg' as never });
-          const next = current!.version + 1;
+          const current = found(await docs.findOne<{ version: number }>({ _id: 'agg' as never }));
+          const next = current.version + 1;
           const claim = `c${id}-${mine}`;
           const res = await docs.updateOne(
-            { _id: 'agg' as never, version: current!.version },
+            { _id: 'agg' as never, version: current.version },
             { $set: { version: next, outboxPending: true }, $push: { outbox: claim } as never },
           );
           if (res.matchedCount === 1) {
@@ -77,17 +86,17 @@ describe('MongoDB-wire compatibility: key-service operations and concurrency', (
         }
       };
       await Promise.all(Array.from({ length: 10 }, (_, i) => client(i)));
-      const final = await docs.findOne<{ version: number; outbox: string[] }>({ _id: 'agg' as never });
+      const final = found(await docs.findOne<{ version: number; outbox: string[] }>({ _id: 'agg' as never }));
       // Every successful compare-and-set is in the document, and no two succeeded on one version.
-      expect(final!.version).toBe(won.length);
-      expect(new Set(final!.outbox)).toEqual(new Set(won));
-      expect(final!.outbox).toHaveLength(won.length);
-      expect(won.length - final!.outbox.length).toBe(0);
+      expect(final.version).toBe(won.length);
+      expect(new Set(final.outbox)).toEqual(new Set(won));
+      expect(final.outbox).toHaveLength(won.length);
+      expect(won.length - final.outbox.length).toBe(0);
 
       // The relay takes published events out with the version it read; a stale version matches nothing.
-      const stale = await docs.updateOne({ _id: 'agg' as never, version: final!.version - 1 }, { $pullAll: { outbox: won } as never, $set: { outboxPending: false } });
+      const stale = await docs.updateOne({ _id: 'agg' as never, version: final.version - 1 }, { $pullAll: { outbox: won } as never, $set: { outboxPending: false } });
       expect(stale.matchedCount).toBe(0);
-      const done = await docs.updateOne({ _id: 'agg' as never, version: final!.version }, { $pullAll: { outbox: won } as never, $set: { outboxPending: false } });
+      const done = await docs.updateOne({ _id: 'agg' as never, version: final.version }, { $pullAll: { outbox: won } as never, $set: { outboxPending: false } });
       expect(done.matchedCount).toBe(1);
       expect(await docs.findOne({ _id: 'agg' as never })).toMatchObject({ outbox: [], outboxPending: false });
     });
@@ -192,8 +201,8 @@ describe('MongoDB-wire compatibility: key-service operations and concurrency', (
         { ordered: false },
       );
       const [a, b] = await Promise.all([keys.findOne({ _id: 'a' as never }), keys.findOne({ _id: 'b' as never })]);
-      expect(a!.lastUsedAt).toEqual(new Date(5_000));
-      expect(b!.lastUsedAt).toEqual(new Date(2_000));
+      expect(found(a).lastUsedAt).toEqual(new Date(5_000));
+      expect(found(b).lastUsedAt).toEqual(new Date(2_000));
     });
 
     it('accepts a TTL index and deletes by date (the prune; no engine is trusted to enforce TTL)', async () => {
