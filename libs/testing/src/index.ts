@@ -2,3 +2,4 @@ export * from './topic-tap';
 export * from './wait-until';
 export * from './service-process';
 export * from './access-events';
+export * from './schemathesis';

@@ -13,34 +13,34 @@ export const apiKeyResponseSchema = z
     name: z.string(),
     access: z.enum(KEY_ACCESS),
     statusPageIds: z.array(z.string()).nullable(),
-    expiresAt: dateTime.nullable(),
+    expiresAt: dateTime().nullable(),
     allowedIps: z.array(z.string()).nullable(),
     prefix: z.string(),
     last4: z.string(),
     display: z.string().describe('prefix…last4, how the key is shown after creation'),
     status: z.enum(['active', 'revoked', 'expired']),
-    revokedAt: dateTime.nullable(),
-    graceEndsAt: dateTime.nullable(),
+    revokedAt: dateTime().nullable(),
+    graceEndsAt: dateTime().nullable(),
     replacedBy: z.string().nullable(),
     rolledFrom: z.string().nullable(),
-    lastUsedAt: dateTime.nullable(),
-    createdAt: dateTime,
+    lastUsedAt: dateTime().nullable(),
+    createdAt: dateTime(),
     version: z.number().int(),
   })
-  .meta({ id: 'ApiKey' });
+;
 export class ApiKeyResponseDto extends createZodDto(apiKeyResponseSchema) {}
 export class ApiKeyListResponseDto extends createZodDto(z.array(apiKeyResponseSchema)) {}
 
-export const revokedApiKeyResponseSchema = apiKeyResponseSchema.extend({ consistencyToken }).meta({ id: 'RevokedApiKey' });
+export const revokedApiKeyResponseSchema = apiKeyResponseSchema.extend({ consistencyToken: consistencyToken() });
 export class RevokedApiKeyResponseDto extends createZodDto(revokedApiKeyResponseSchema) {}
 
 /** The one answer that carries the plaintext key. */
 export const createdApiKeyResponseSchema = apiKeyResponseSchema
-  .extend({ key: z.string().describe('The API key itself: shown once, never again'), consistencyToken })
-  .meta({ id: 'CreatedApiKey' });
+  .extend({ key: z.string().describe('The API key itself: shown once, never again'), consistencyToken: consistencyToken() })
+;
 export class CreatedApiKeyResponseDto extends createZodDto(createdApiKeyResponseSchema) {}
 
 export const rolledApiKeyResponseSchema = createdApiKeyResponseSchema
-  .extend({ previousKey: z.object({ id: z.string(), graceEndsAt: dateTime }) })
-  .meta({ id: 'RolledApiKey' });
+  .extend({ previousKey: z.object({ id: z.string(), graceEndsAt: dateTime() }) })
+;
 export class RolledApiKeyResponseDto extends createZodDto(rolledApiKeyResponseSchema) {}

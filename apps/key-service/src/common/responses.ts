@@ -4,10 +4,12 @@ import { ApiErrorResponses, INVALID_INPUT } from '@sp/platform';
 import { z } from 'zod';
 
 /** Date-times as answered (Date objects and ISO strings both serialize to this). */
-export const dateTime = z.iso.datetime();
+// Functions, not shared instances: zod lifts a schema instance used twice into $defs, which
+// nestjs-zod's cleanup then mis-links across components.
+export const dateTime = () => z.iso.datetime();
 
 /** Present on every answer of a mutating call (DESIGN.md "Consistency and revocation"). */
-export const consistencyToken = z.string().describe('Present it as X-Consistency-Token for a view at least this fresh');
+export const consistencyToken = () => z.string().describe('Present it as X-Consistency-Token for a view at least this fresh');
 
 /** Errors every admin operation may answer: bad input, and a missing or wrong admin token. */
 export const ApiAdminErrors = () =>

@@ -11,7 +11,7 @@ export const memberResponseSchema = z
     pageRoles: z.record(z.string(), z.enum(PAGE_ROLES)),
     removed: z.boolean(),
     version: z.number().int(),
-    consistencyToken,
+    consistencyToken: consistencyToken(),
   })
-  .meta({ id: 'Member' });
+;
 export class MemberResponseDto extends createZodDto(memberResponseSchema) {}

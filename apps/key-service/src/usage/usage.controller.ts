@@ -16,12 +16,12 @@ class LimitQuery extends createZodDto(
   }),
 ) {}
 
-const usageEntry = z.looseObject({ at: dateTime });
+const usageEntry = z.looseObject({ at: dateTime() });
 class KeyUsageResponseDto extends createZodDto(
-  z.object({ keyId: z.string(), lastUsedAt: dateTime.nullable(), uses: z.array(usageEntry) }).meta({ id: 'KeyUsage' }),
+  z.object({ keyId: z.string(), lastUsedAt: dateTime().nullable(), uses: z.array(usageEntry) }),
 ) {}
 class AuditLogResponseDto extends createZodDto(
-  z.object({ orgId: z.string(), entries: z.array(z.looseObject({ kind: z.string(), at: dateTime })) }).meta({ id: 'AuditLog' }),
+  z.object({ orgId: z.string(), entries: z.array(z.looseObject({ kind: z.string(), at: dateTime() })) }),
 ) {}
 
 @ApiTags('audit')

@@ -28,5 +28,5 @@ export const authorizeResponseSchema = z
       .object({ orgId: z.string(), keyId: z.string(), type: z.enum(['org', 'user']), userId: z.string().optional() })
       .nullable(),
   })
-  .meta({ id: 'AuthorizeResponse' });
+;
 export class AuthorizeResponseDto extends createZodDto(authorizeResponseSchema) {}

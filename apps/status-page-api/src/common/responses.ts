@@ -2,7 +2,9 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiErrorResponses, INVALID_INPUT } from '@sp/platform';
 import { z } from 'zod';
 
-export const dateTime = z.iso.datetime();
+// Functions, not shared instances: zod lifts a schema instance used twice into $defs, which
+// nestjs-zod's cleanup then mis-links across components.
+export const dateTime = () => z.iso.datetime();
 
 /** Errors every operation of this service may answer: bad input, no identity signed by the gateway. */
 export const ApiCommonErrors = () =>

@@ -40,8 +40,8 @@ export function createContentController(definition: ContentDefinition): Type<unk
   const record = (definition.createBody as unknown as z.ZodObject).extend({
     id: z.string(),
     statusPageId: z.string(),
-    createdAt: dateTime,
-    updatedAt: dateTime,
+    createdAt: dateTime(),
+    updatedAt: dateTime(),
   });
   const RecordDto = named(class extends createZodDto(record) {}, Name);
   const RecordListDto = named(class extends createZodDto(z.array(record)) {}, `${Name}List`);

@@ -12,8 +12,8 @@ import { ApiCommonErrors, dateTime } from '../common/responses';
 import { Invoice } from './invoice.schema';
 
 const invoiceSchema = z
-  .object({ id: z.string(), number: z.string(), amountCents: z.number().int(), currency: z.string(), status: z.enum(['draft', 'open', 'paid', 'void']), issuedAt: dateTime })
-  .meta({ id: 'Invoice' });
+  .object({ id: z.string(), number: z.string(), amountCents: z.number().int(), currency: z.string(), status: z.enum(['draft', 'open', 'paid', 'void']), issuedAt: dateTime() })
+;
 class InvoiceListResponseDto extends createZodDto(z.array(invoiceSchema)) {}
 
 @ApiTags('invoices')

@@ -13,7 +13,7 @@ export const pageSettingsResponseSchema = z
     timezone: z.string().optional(),
     theme: z.record(z.string(), z.string()).optional(),
     customDomain: z.string().optional(),
-    updatedAt: dateTime.optional(),
+    updatedAt: dateTime().optional(),
   })
-  .meta({ id: 'PageSettings' });
+;
 export class PageSettingsResponseDto extends createZodDto(pageSettingsResponseSchema) {}

@@ -9,7 +9,7 @@ export const errorBodySchema = z
     error: z.string().describe('Machine-readable code, e.g. not_found, conflict, unauthorized'),
     message: z.string().optional(),
   })
-  .meta({ id: 'ErrorBody' });
+;
 
 /** The 400 of every service (see validationError). */
 export const validationErrorBodySchema = z
@@ -18,10 +18,14 @@ export const validationErrorBodySchema = z
     message: z.string().describe('Every field error as "field: reason", joined by "; "'),
     details: z.array(z.object({ field: z.string(), reason: z.string() })),
   })
-  .meta({ id: 'ValidationErrorBody' });
+;
 
 export class ErrorBodyDto extends createZodDto(errorBodySchema) {}
 export class ValidationErrorBodyDto extends createZodDto(validationErrorBodySchema) {}
+
+// `.Output` makes a new class on every access; one each, so the document has one component each.
+const ErrorBodyOutput = ErrorBodyDto.Output;
+const ValidationErrorBodyOutput = ValidationErrorBodyDto.Output;
 
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 503;
 
@@ -32,7 +36,7 @@ export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 503;
 export function ApiErrorResponses(errors: Partial<Record<ErrorStatus, string>>): MethodDecorator & ClassDecorator {
   return applyDecorators(
     ...Object.entries(errors).map(([status, description]) =>
-      ApiResponse({ status: Number(status), description, type: Number(status) === 400 ? ValidationErrorBodyDto.Output : ErrorBodyDto.Output }),
+      ApiResponse({ status: Number(status), description, type: Number(status) === 400 ? ValidationErrorBodyOutput : ErrorBodyOutput }),
     ),
   );
 }
