@@ -3,7 +3,7 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_PIPE } from '@nestjs/core';
 import { getModelToken, MongooseModule } from '@nestjs/mongoose';
 import { TerminusModule } from '@nestjs/terminus';
-import { createLoggerModule, HealthController, kafkaPublisherProvider, readinessIndicators, mongooseOptions, MongoReadiness, validateEnv, ZodValidationPipe } from '@sp/platform';
+import { createLoggerModule, eventSignerProvider, HealthController, kafkaPublisherProvider, readinessIndicators, mongooseOptions, MongoReadiness, validateEnv, ZodValidationPipe } from '@sp/platform';
 import { ApiKey, ApiKeySchema } from './api-keys/api-key.schema';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
@@ -53,7 +53,8 @@ const env = validateEnv(keyServiceEnvSchema);
   controllers: [OrgsController, StatusPagesController, MembersController, ApiKeysController, UsageController, HealthController],
   providers: [
     { provide: APP_PIPE, useClass: ZodValidationPipe },
-    kafkaPublisherProvider('key-service'),
+    kafkaPublisherProvider('key-service', { signsAccessEvents: true }),
+    eventSignerProvider,
     {
       provide: OUTBOX_MODELS,
       inject: [getModelToken(Org.name), getModelToken(StatusPage.name), getModelToken(Member.name), getModelToken(ApiKey.name)],

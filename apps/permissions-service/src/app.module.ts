@@ -3,7 +3,7 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_PIPE } from '@nestjs/core';
 import { MongooseModule } from '@nestjs/mongoose';
 import { TerminusModule } from '@nestjs/terminus';
-import { createLoggerModule, HealthController, kafkaPublisherProvider, readinessIndicators, mongooseOptions, MongoReadiness, validateEnv, ZodValidationPipe } from '@sp/platform';
+import { createLoggerModule, eventSignerProvider, HealthController, kafkaPublisherProvider, readinessIndicators, mongooseOptions, MongoReadiness, validateEnv, ZodValidationPipe } from '@sp/platform';
 import { AuthorizeController } from './authorize/authorize.controller';
 import { AuthorizeService } from './authorize/authorize.service';
 import { permissionsEnvSchema, type PermissionsEnv } from './config/env.schema';
@@ -30,6 +30,7 @@ import { ViewRepository } from './view/view.repository';
   providers: [
     { provide: APP_PIPE, useClass: ZodValidationPipe },
     kafkaPublisherProvider('permissions-service'),
+    eventSignerProvider,
     ViewRepository,
     ProjectionService,
     ProjectionConsumer,

@@ -9,7 +9,7 @@ import request from 'supertest';
 import { generateApiKey, hashApiKey } from '@sp/api-keys';
 import { TOPICS, type AccessEvent } from '@sp/contracts';
 import { HttpErrorsFilter } from '@sp/platform';
-import { accessEvent, keyCreatedPayload, TopicTap, waitUntil } from '@sp/testing';
+import { accessEvent, keyCreatedPayload, signedMessage, testEventSigner, TopicTap, waitUntil } from '@sp/testing';
 import { rebuildView } from '../src/rebuild/rebuild-view';
 import { ViewRepository } from '../src/view/view.repository';
 
@@ -28,7 +28,7 @@ describe('permissions-service (real Kafka + MongoDB-wire database)', () => {
   let tcp: ClientProxy;
 
   const publish = (events: AccessEvent[]) =>
-    producer.send({ topic: TOPICS.accessEvents, acks: -1, messages: events.map((e) => ({ key: e.orgId, value: JSON.stringify(e) })) });
+    producer.send({ topic: TOPICS.accessEvents, acks: -1, messages: events.map((e) => signedMessage(e.orgId, e)) });
 
   beforeAll(async () => {
     if (!process.env.KAFKA_BROKERS || !mongoUri) throw new Error('run through npm test: KAFKA_BROKERS and MONGODB_URI are required');
@@ -92,10 +92,10 @@ describe('permissions-service (real Kafka + MongoDB-wire database)', () => {
     await producer.send({
       topic: TOPICS.accessEvents,
       messages: [
-        { key: org, value: `not json ${marker}`, headers: { 'trace-id': marker } },
-        { key: org, value: JSON.stringify({ ...bad, marker }), headers: { 'trace-id': marker } },
-        { key: org, value: JSON.stringify({ ...mismatched, marker }), headers: { 'trace-id': marker } },
-        { key: org, value: JSON.stringify(after) },
+        signedMessage(org, `not json ${marker}`, { 'trace-id': marker }),
+        signedMessage(org, JSON.stringify({ ...bad, marker }), { 'trace-id': marker }),
+        signedMessage(org, JSON.stringify({ ...mismatched, marker }), { 'trace-id': marker }),
+        signedMessage(org, after),
       ],
     });
     const dead = await dlq.waitFor((m) => m.headers['trace-id'] === marker && m.headers['x-dlq-consumer-group'] === process.env.PERMISSIONS_GROUP, 3);
@@ -107,6 +107,52 @@ describe('permissions-service (real Kafka + MongoDB-wire database)', () => {
     expect(dead[0].value).toBe(`not json ${marker}`);
     expect(dead[0].headers['x-dlq-source-topic']).toBe(TOPICS.accessEvents);
     await waitUntil(async () => (await repo.page(`${org}-after`)) !== null);
+  });
+
+  it('dead-letters unsigned and badly signed events (the topic is not a trust root) and applies none of them', async () => {
+    const marker = randomUUID();
+    const forged = accessEvent('KeyCreated', 'victim-org', 1, keyCreatedPayload(`key_${marker.slice(0, 8)}`, 'f'.repeat(64)));
+    const signed = signedMessage(org, forged, { 'trace-id': marker });
+    const other = accessEvent('StatusPageUpserted', org, 1, { pageId: `${org}-signed`, name: 'Signed' });
+    await producer.send({
+      topic: TOPICS.accessEvents,
+      messages: [
+        { key: org, value: JSON.stringify(forged), headers: { 'trace-id': marker } },
+        { ...signed, value: Buffer.from(JSON.stringify({ ...forged, orgId: 'another-victim' })) },
+        { key: org, value: signed.value, headers: { 'trace-id': marker, 'x-sp-signature': `other.${testEventSigner().sign(signed.value).split('.')[1]}` } },
+        signedMessage(org, other),
+      ],
+    });
+    const dead = await dlq.waitFor((m) => m.headers['trace-id'] === marker && m.headers['x-dlq-consumer-group'] === process.env.PERMISSIONS_GROUP, 3);
+    expect(dead.map((d) => d.headers['x-dlq-error'])).toEqual([
+      expect.stringMatching(/^signature: missing/),
+      'signature: does not match',
+      'signature: unknown key id "other"',
+    ]);
+    await waitUntil(async () => (await repo.page(`${org}-signed`)) !== null);
+    expect(await repo.keyByHash('f'.repeat(64))).toBeNull();
+  });
+
+  it('never re-binds a key hash to another key, and revokes whatever the versions', async () => {
+    const marker = randomUUID();
+    const k = `key_${marker.slice(0, 8)}`;
+    const hash = 'c'.repeat(64);
+    await publish([
+      accessEvent('KeyCreated', org, 1, keyCreatedPayload(k, hash)),
+      // An inflated version (a producer fault) must not make the real revoke below a no-op.
+      accessEvent('KeyRolled', org, 100, { keyId: k, replacedBy: 'key_x', graceEndsAt: '2999-01-01T00:00:00.000Z' }),
+    ]);
+    await waitUntil(async () => (await repo.load('key', [k])).get(k)?.version === 100);
+    const thief = accessEvent('KeyCreated', 'victim-org', 1, keyCreatedPayload(`${k}_thief`, hash));
+    // On the owner's partition, so that a replay (the rebuild below) meets the two in the same order.
+    await producer.send({ topic: TOPICS.accessEvents, messages: [signedMessage(org, thief, { 'trace-id': marker })] });
+    const [dead] = await dlq.waitFor((m) => m.headers['trace-id'] === marker && m.headers['x-dlq-consumer-group'] === process.env.PERMISSIONS_GROUP, 1);
+    expect(dead.headers['x-dlq-error']).toMatch(/claims the hash of key .* a hash never re-binds/);
+    expect(await repo.keyByHash(hash)).toMatchObject({ keyId: k, orgId: org });
+
+    await publish([accessEvent('KeyRevoked', org, 2, { keyId: k })]);
+    await waitUntil(async () => ((await repo.load('key', [k])).get(k) as { revoked?: boolean } | undefined)?.revoked === true);
+    expect((await repo.load('key', [k])).get(k)).toMatchObject({ revoked: true, version: 100 });
   });
 
   it('retries a transient database failure with backoff, without skipping or reordering', async () => {
@@ -167,7 +213,7 @@ describe('permissions-service (real Kafka + MongoDB-wire database)', () => {
     const marker = accessEvent('StatusPageUpserted', org, 1, { pageId: `${org}-last`, name: 'Last' });
     await publish([marker]);
     await waitUntil(async () => (await repo.page(`${org}-last`)) !== null);
-    const report = await rebuildView({ brokers, mongoUri, liveDb: db, timeoutMs: 60_000 });
+    const report = await rebuildView({ brokers, mongoUri, liveDb: db, signer: testEventSigner(), timeoutMs: 60_000 });
     expect(report.differences).toEqual([]);
     expect(report.equal).toBe(true);
     expect(report.counts.rebuilt.keys).toBeGreaterThan(0);

@@ -18,3 +18,9 @@ export const DEAD_LETTER_HEADERS = {
   sourceOffset: 'x-dlq-source-offset',
   consumerGroup: 'x-dlq-consumer-group',
 } as const;
+
+/**
+ * The header of an access event's signature: `<key id>.<base64url HMAC-SHA256 of the value>`, set by
+ * key-service; consumers dead-letter access events without a valid one.
+ */
+export const EVENT_SIGNATURE_HEADER = 'x-sp-signature';

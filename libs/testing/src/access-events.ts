@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { accessEventSchema, memberAggregateId, type AccessEvent } from '@sp/contracts';
+import { accessEventSchema, EVENT_SIGNATURE_HEADER, memberAggregateId, type AccessEvent } from '@sp/contracts';
+import { DEVELOPMENT_SECRETS, EventSigner, eventSigningKeysSchema } from '@sp/platform';
 
 type Payload<T extends AccessEvent['type']> = Extract<AccessEvent, { type: T }>['payload'];
 
@@ -30,4 +31,15 @@ export function keyCreatedPayload(keyId: string, keyHash: string, over: Partial<
     keyId, keyHash, type: 'org', userId: null, name: keyId, access: 'read', statusPageIds: null, expiresAt: null,
     allowedIps: null, prefix: 'sp_org_', last4: 'abcd', rolledFrom: null, ...over,
   };
+}
+
+/** The signer of the keys the services under test accept (EVENT_SIGNING_KEYS, set by npm test). */
+export function testEventSigner(): EventSigner {
+  return new EventSigner(eventSigningKeysSchema.parse(process.env.EVENT_SIGNING_KEYS ?? DEVELOPMENT_SECRETS.EVENT_SIGNING_KEYS));
+}
+
+/** A Kafka message whose value (an event, or any text for malformed cases) is signed as key-service signs. */
+export function signedMessage(key: string, value: AccessEvent | string, headers: Record<string, string> = {}) {
+  const bytes = Buffer.from(typeof value === 'string' ? value : JSON.stringify(value), 'utf8');
+  return { key, value: bytes, headers: { ...headers, [EVENT_SIGNATURE_HEADER]: testEventSigner().sign(bytes) } };
 }

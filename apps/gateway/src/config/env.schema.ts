@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnvSchema, pepperSchema, portSchema, secretSchema } from '@sp/platform';
+import { commonEnvSchema, eventSigningEnvShape, pepperSchema, portSchema, secretSchema } from '@sp/platform';
 
 const perSecond = z.coerce.number().int().min(1).max(10_000_000);
 
@@ -10,6 +10,7 @@ export const gatewayEnvSchema = commonEnvSchema.extend({
   GATEWAY_INTERNAL_PORT: portSchema.default(9300),
   GATEWAY_INTERNAL_HOST: z.string().default('127.0.0.1'),
   API_KEY_PEPPER: pepperSchema,
+  ...eventSigningEnvShape,
   UPSTREAM_URL: z.url({ error: 'must be a URL (status-page-api base, e.g. http://127.0.0.1:3003)' }).default('http://127.0.0.1:3003'),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** Shared with status-page-api: the gateway signs the identity headers with it (libs/contracts identity-signature). */

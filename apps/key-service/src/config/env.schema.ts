@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnvSchema, mongoEnvSchema, pepperSchema, portSchema, secretSchema } from '@sp/platform';
+import { commonEnvSchema, eventSigningEnvShape, mongoEnvSchema, pepperSchema, portSchema, secretSchema } from '@sp/platform';
 
 export const keyServiceEnvSchema = commonEnvSchema.extend({
   ...mongoEnvSchema.shape,
@@ -8,6 +8,7 @@ export const keyServiceEnvSchema = commonEnvSchema.extend({
   KEY_SERVICE_HOST: z.string().default('127.0.0.1'),
   ADMIN_TOKEN: secretSchema('bearer token of the admin API'),
   API_KEY_PEPPER: pepperSchema,
+  ...eventSigningEnvShape,
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   KEY_USAGE_GROUP: z.string().default('key-service.key-usage'),
   /** Days the usage log and the audit log keep an entry (TTL indexes on MongoDB, and a periodic prune everywhere). */

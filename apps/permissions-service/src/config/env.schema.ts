@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnvSchema, mongoEnvSchema, pepperSchema, portSchema, secretSchema } from '@sp/platform';
+import { commonEnvSchema, eventSigningEnvShape, mongoEnvSchema, pepperSchema, portSchema, secretSchema } from '@sp/platform';
 
 export const permissionsEnvSchema = commonEnvSchema.extend({
   ...mongoEnvSchema.shape,
@@ -11,6 +11,7 @@ export const permissionsEnvSchema = commonEnvSchema.extend({
   PERMISSIONS_TCP_HOST: z.string().default('127.0.0.1'),
   INTERNAL_TOKEN: secretSchema('bearer token of internal calls'),
   API_KEY_PEPPER: pepperSchema,
+  ...eventSigningEnvShape,
   PERMISSIONS_GROUP: z.string().default('permissions-service.view'),
 });
 export type PermissionsEnv = z.infer<typeof permissionsEnvSchema>;

@@ -1,9 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
-import { accessEventSchema, TOPICS, type AccessEvent } from '@sp/contracts';
+import { accessEventSchema, EVENT_SIGNATURE_HEADER, TOPICS, type AccessEvent } from '@sp/contracts';
 import { hasConsistentAggregateId, type AccessViewSnapshot } from '@sp/permissions';
-import { BatchConsumer, KafkaPublisher } from '@sp/platform';
+import { BatchConsumer, EventSigner, KafkaPublisher } from '@sp/platform';
 import { ProjectionService } from '../view/projection.service';
 import { ViewRepository } from '../view/view.repository';
 
@@ -11,6 +11,8 @@ export interface RebuildOptions {
   brokers: string[];
   mongoUri: string;
   liveDb: string;
+  /** Verifies the events' signatures, as the live projection does. */
+  signer: EventSigner;
   /** Database to rebuild into (must not exist yet); dropped afterwards unless keep. */
   rebuildDb?: string;
   keep?: boolean;
@@ -46,13 +48,12 @@ export async function rebuildView(options: RebuildOptions): Promise<RebuildRepor
     deadLetterTopic: null,
     fromBeginning: true,
     schema: accessEventSchema,
+    verify: (value, headers) => options.signer.verify(value, headers?.[EVENT_SIGNATURE_HEADER]),
     check: (e) => (hasConsistentAggregateId(e) ? null : 'aggregateId does not match payload'),
     publisher,
     handle: async (messages) => {
-      await projection.project(messages.map((m) => m.value));
-    },
-    onFatal: (err) => {
-      throw err;
+      const refused = await projection.projectBatch(messages.map((m) => m.value));
+      return [...refused].map(([index, error]) => ({ offset: messages[index].offset, error }));
     },
   });
   try {

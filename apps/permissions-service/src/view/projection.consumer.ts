@@ -1,8 +1,8 @@
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { accessEventSchema, TOPICS, type AccessEvent } from '@sp/contracts';
+import { accessEventSchema, EVENT_SIGNATURE_HEADER, TOPICS, type AccessEvent } from '@sp/contracts';
 import { hasConsistentAggregateId } from '@sp/permissions';
-import { BatchConsumer, KafkaPublisher } from '@sp/platform';
+import { BatchConsumer, EventSigner, KafkaPublisher } from '@sp/platform';
 import type { PermissionsEnv } from '../config/env.schema';
 import { ProjectionService } from './projection.service';
 import { ViewRepository } from './view.repository';
@@ -15,6 +15,7 @@ export class ProjectionConsumer implements OnApplicationBootstrap, OnApplication
   constructor(
     config: ConfigService<PermissionsEnv, true>,
     publisher: KafkaPublisher,
+    signer: EventSigner,
     projection: ProjectionService,
     private readonly repo: ViewRepository,
   ) {
@@ -26,17 +27,21 @@ export class ProjectionConsumer implements OnApplicationBootstrap, OnApplication
       deadLetterTopic: TOPICS.accessEventsDeadLetter,
       fromBeginning: true,
       schema: accessEventSchema,
+      verify: (value, headers) => signer.verify(value, headers?.[EVENT_SIGNATURE_HEADER]),
       check: (event) => (hasConsistentAggregateId(event) ? null : `aggregateId ${event.aggregateId} does not match the ${event.type} payload`),
       publisher,
       handle: async (messages) => {
-        await projection.project(messages.map((m) => m.value));
+        const refused = await projection.projectBatch(messages.map((m) => m.value));
+        return [...refused].map(([index, error]) => ({ offset: messages[index].offset, error }));
       },
     });
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.repo.ensureIndexes();
-    await this.consumer.start();
+    // Not awaited: HTTP listens (not ready) while the group is joined, which after a crash waits
+    // out the dead member's session.
+    this.consumer.startInBackground();
   }
 
   async onApplicationShutdown(): Promise<void> {

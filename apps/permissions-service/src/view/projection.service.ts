@@ -12,6 +12,26 @@ import { ViewRepository, type RecordChange } from './view.repository';
 export class ProjectionService {
   constructor(private readonly repo: ViewRepository) {}
 
+  /**
+   * project() after refusing every KeyCreated that would give a key a hash another key holds (in the
+   * view or earlier in the batch): a hash never re-binds, so a forged or replayed create cannot move
+   * a key to another org. Returns the refused events (index in `events` -> reason) to dead-letter.
+   */
+  async projectBatch(events: AccessEvent[]): Promise<Map<number, string>> {
+    const creates = events.flatMap((e, index) => (e.type === 'KeyCreated' ? [{ index, keyId: e.payload.keyId, keyHash: e.payload.keyHash }] : []));
+    const refused = new Map<number, string>();
+    if (creates.length > 0) {
+      const holders = await this.repo.keyIdsByHash([...new Set(creates.map((c) => c.keyHash))]);
+      for (const { index, keyId, keyHash } of creates) {
+        const holder = holders.get(keyHash);
+        if (holder !== undefined && holder !== keyId) refused.set(index, `key ${keyId} claims the hash of key ${holder}; a hash never re-binds`);
+        else holders.set(keyHash, keyId);
+      }
+    }
+    await this.project(refused.size === 0 ? events : events.filter((_, i) => !refused.has(i)));
+    return refused;
+  }
+
   async project(events: AccessEvent[]): Promise<number> {
     if (events.length === 0) return 0;
     const idsByKind = new Map<AggregateKind, Set<string>>();

@@ -57,8 +57,11 @@ export class ViewRepository {
     const byKind = new Map<AggregateKind, AnyBulkWriteOperation<Document>[]>();
     for (const { kind, id, record } of changes) {
       const ops = byKind.get(kind) ?? [];
+      // A revocation replaces any record of the key not yet revoked, whatever its version
+      // (revocation is monotonic even after an event with an inflated version).
+      const newer = 'revoked' in record && record.revoked ? { $or: [{ version: { $lt: record.version } }, { revoked: { $ne: true } }] } : { version: { $lt: record.version } };
       ops.push({
-        replaceOne: { filter: { _id: id, version: { $lt: record.version } } as never, replacement: { ...record } as never, upsert: true },
+        replaceOne: { filter: { _id: id, ...newer } as never, replacement: { ...record } as never, upsert: true },
       });
       byKind.set(kind, ops);
     }
@@ -69,6 +72,15 @@ export class ViewRepository {
         if (!onlyDuplicateKeys(err)) throw err;
       }
     }
+  }
+
+  /** Which key holds each of these hashes (hash -> keyId; hashes no key holds are absent). */
+  async keyIdsByHash(keyHashes: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    if (keyHashes.length === 0) return out;
+    const docs = await this.col('key').find({ keyHash: { $in: keyHashes } }, { projection: { keyHash: 1 } }).toArray();
+    for (const doc of docs) out.set((doc as { keyHash?: unknown }).keyHash as string, String(doc._id));
+    return out;
   }
 
   async keyByHash(keyHash: string): Promise<KeyRecord | null> {

@@ -105,6 +105,19 @@ describe('AccessView properties', () => {
     );
   });
 
+  it('a key with any KeyRevoked among its events ends revoked, whatever the versions and the order', () => {
+    fc.assert(
+      fc.property(fc.array(keyEventArb, { maxLength: 30 }), fc.integer(), (events, seed) => {
+        const view = viewOf(shuffled(events, seed));
+        for (const keyId of ['k1', 'k2']) {
+          const revokes = events.some((e) => e.type === 'KeyRevoked' && e.aggregateId === keyId);
+          if (revokes) expect(view.keyById(keyId)?.revoked).toBe(true);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('the hash index always points at the current record of each hashed key', () => {
     fc.assert(
       fc.property(fc.array(keyEventArb, { maxLength: 30 }), (events) => {

@@ -137,6 +137,18 @@ describe('AccessView', () => {
     expect(view.size.keysByHash).toBe(2);
   });
 
+  it('never re-binds a hash another key holds (a forged or replayed create for another org)', () => {
+    const view = viewOf([keyCreated('o1', 'k1')]);
+    const held = view.keyById('k1');
+    expect(() => view.apply(keyCreated('o2', 'k7', 1, { keyHash: hashOf('k1') }))).toThrow(/hash never re-binds/);
+    expect(view.keyByHash(hashOf('k1'))).toBe(held);
+    expect(view.keyById('k7')).toBeUndefined();
+    // Nor through a newer version of another key.
+    view.apply(keyCreated('o1', 'k2'));
+    expect(() => view.apply(keyCreated('o1', 'k2', 2, { keyHash: hashOf('k1') }))).toThrow(/hash never re-binds/);
+    expect(view.keyByHash(hashOf('k2'))?.keyId).toBe('k2');
+  });
+
   it('refuses an event whose aggregateId does not match its payload', () => {
     const view = new AccessView();
     expect(() => view.apply({ ...keyCreated('o1', 'k1'), aggregateId: 'k2' })).toThrow(/aggregateId/);

@@ -47,7 +47,8 @@ export class AccessView {
   /**
    * Applies one event. Returns true if the view changed, false for a duplicate or an event not
    * newer than what the view holds for that aggregate.
-   * @throws if the event's `aggregateId` does not match its payload (a producer bug: dead-letter it).
+   * @throws if the event's `aggregateId` does not match its payload, or if it gives a key the hash
+   * another key holds (a producer bug or a forgery: dead-letter it; the view is left as it was).
    */
   apply(event: AccessEvent): boolean {
     const id = aggregateIdOf(event);
@@ -59,7 +60,12 @@ export class AccessView {
       case 'KeyRevoked':
       case 'KeyRolled': {
         const prev = this.keys.get(id) ?? null;
-        return this.storeKey(prev, reduceKey(prev, event));
+        const next = reduceKey(prev, event);
+        const holder = next.keyHash === null ? undefined : this.keysByHash.get(next.keyHash);
+        if (holder !== undefined && holder.keyId !== next.keyId) {
+          throw new Error(`${event.type} ${event.id}: key ${next.keyId} claims the hash of key ${holder.keyId}; a hash never re-binds`);
+        }
+        return this.storeKey(prev, next);
       }
       case 'MemberUpserted':
       case 'MemberRemoved': {

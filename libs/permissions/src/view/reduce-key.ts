@@ -3,9 +3,9 @@ import type { KeyRecord } from './view.records';
 
 /**
  * Projects one key event onto a key record. Idempotent and monotonic:
- * - an event not newer than `current.version` returns `current` itself (test with `===`); this
- *   holds for `KeyRevoked` too, so a revoke is only ever lost if the events of one key arrive out
- *   of order, which the per-org partitioning of the access topic rules out;
+ * - an event not newer than `current.version` returns `current` itself (test with `===`), except
+ *   a `KeyRevoked` of a key not yet revoked: revocation holds whatever the versions, so an event
+ *   with an inflated version (a producer fault) cannot make the real revoke a no-op;
  * - `KeyRevoked` sets `revoked` for good; seen before `KeyCreated` it leaves a tombstone
  *   (keyHash null) that the older `KeyCreated` can no longer fill, so the key stays unusable;
  * - `KeyRolled` sets `replacedBy` and `graceEndsAt` (a later roll can only shorten the grace;
@@ -17,7 +17,9 @@ export function reduceKey(current: KeyRecord | null, event: KeyEvent): KeyRecord
     if (current.keyId !== event.payload.keyId) {
       throw new Error(`reduceKey: event for key ${event.payload.keyId} applied to key ${current.keyId}`);
     }
-    if (event.aggregateVersion <= current.version) return current;
+    if (event.aggregateVersion <= current.version) {
+      return event.type === 'KeyRevoked' && !current.revoked ? { ...current, revoked: true } : current;
+    }
   }
   switch (event.type) {
     case 'KeyCreated': {

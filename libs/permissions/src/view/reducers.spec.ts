@@ -67,10 +67,16 @@ describe('reduceKey', () => {
     expect(reduceKey(rolled, keyCreated('o1', 'k1', 4)).revoked).toBe(true);
   });
 
-  it('a revoke older than the record is a no-op like any other event (the versions rule has no exception)', () => {
-    // Events of one key are delivered in order (one partition per org); this pins the contract.
+  it('a revoke older than the record still revokes (revocation is monotonic whatever the versions)', () => {
     const rolled = deepFreeze(reduceKey(reduceKey(null, keyCreated('o1', 'k1')), keyRolled('o1', 'k1', 3, '2030-01-01T00:00:00.000Z')));
-    expect(reduceKey(rolled, keyRevoked('o1', 'k1', 2))).toBe(rolled);
+    const revoked = deepFreeze(reduceKey(rolled, keyRevoked('o1', 'k1', 2)));
+    expect(revoked).toEqual({ ...rolled, revoked: true });
+    expect(reduceKey(revoked, keyRevoked('o1', 'k1', 2))).toBe(revoked);
+  });
+
+  it('an inflated version cannot make the real revoke a no-op', () => {
+    const inflated = deepFreeze(reduceKey(reduceKey(null, keyCreated('o1', 'k1')), keyRolled('o1', 'k1', 100, '2030-01-01T00:00:00.000Z')));
+    expect(reduceKey(inflated, keyRevoked('o1', 'k1', 2))).toMatchObject({ revoked: true, version: 100 });
   });
 
   it('a revoke before the create leaves an unusable tombstone the create cannot fill', () => {

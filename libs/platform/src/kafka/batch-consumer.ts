@@ -23,20 +23,35 @@ export interface BatchConsumerOptions<T> {
   fromBeginning: boolean;
   /** Every message is validated with this schema; a failure sends it to the dead-letter topic. */
   schema: z.ZodType<T>;
+  /** Checked before parsing (e.g. the signature of the raw value): an error text dead-letters the message. */
+  verify?: (value: Buffer | null, headers: IHeaders | undefined) => string | null;
   /** A further check of schema-valid messages: an error text sends the message to the dead-letter topic. */
   check?: (value: T) => string | null;
-  /** Applies valid messages in order. Must be idempotent: a batch is retried whole after an error. */
-  handle: (messages: ConsumedMessage<T>[]) => Promise<void>;
+  /**
+   * Applies valid messages in order. Must be idempotent: a batch is retried whole after an error.
+   * May return messages it refuses (by offset, with the reason): they are dead-lettered.
+   */
+  handle: (messages: ConsumedMessage<T>[]) => Promise<void | RefusedMessage[]>;
   /** Publisher for the dead-letter topic. */
   publisher: KafkaPublisher;
   retry?: { initialMs: number; maxMs: number };
-  /** Called when kafkajs gives up on the consumer for good; the default exits so a supervisor restarts us. */
-  onFatal?: (error: Error) => void;
   /** Upper bound of messages per handler call. */
   maxBatchSize?: number;
-  /** kafkajs' own retry policy for the consumer (connection and protocol errors); its default otherwise. */
+  /** kafkajs' own retry policy for the consumer (connection and protocol errors); KAFKA_CONSUMER_RETRY otherwise. */
   kafkaRetry?: RetryOptions;
 }
+
+export interface RefusedMessage {
+  offset: string;
+  error: string;
+}
+
+/**
+ * kafkajs' retries capped at one second, and a restart after any crash: after a broker outage the
+ * consumer is back within about a second of the broker, rather than after kafkajs' default backoff
+ * (up to 30 s), and it never gives up for good.
+ */
+export const KAFKA_CONSUMER_RETRY: RetryOptions = { initialRetryTime: 100, maxRetryTime: 1_000, retries: 8, restartOnFailure: async () => true };
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -65,18 +80,23 @@ export function backoffMs(attempt: number, initialMs: number, maxMs: number): nu
 
 /**
  * A validated, batched Kafka consumer (kafkajs `eachBatch`):
- *  - malformed or schema-invalid messages go to the dead-letter topic with the error and their
- *    original headers, and the partition moves on;
+ *  - unverified (`verify`), malformed or schema-invalid messages go to the dead-letter topic with the
+ *    error and their original headers, and the partition moves on;
  *  - the handler gets the valid messages of a batch in order; when it throws (say the database is
  *    down) the same messages are retried with backoff, never skipped or reordered, and offsets are
  *    committed only after success;
  *  - it knows the topic's end offsets at start and reports when it has caught up with them;
- *  - a crash kafkajs will not restart from ends the process (onFatal).
+ *  - it knows when it last heard from the broker (`lastFetchAt`: every fetch, empty or not), so a
+ *    consumer stuck reconnecting is seen as stale even when no events are due;
+ *  - it does not give up: kafkajs restarts it after any crash (KAFKA_CONSUMER_RETRY), and
+ *    `startInBackground` keeps trying while the broker is down at start.
  */
 export class BatchConsumer<T> extends EventEmitter {
   private readonly logger: Logger;
   private readonly consumer: Consumer;
   private readonly kafka: Kafka;
+  private lastFetch = 0;
+  private stopped = false;
   /** Next offset to process, per partition. */
   private readonly positions = new Map<number, bigint>();
   /** End offsets of the topic when we started: "caught up" means reaching them. */
@@ -102,8 +122,22 @@ export class BatchConsumer<T> extends EventEmitter {
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
       maxWaitTimeInMs: 100,
-      ...(options.kafkaRetry ? { retry: options.kafkaRetry } : {}),
+      retry: options.kafkaRetry ?? KAFKA_CONSUMER_RETRY,
     });
+    this.consumer.on(this.consumer.events.FETCH, () => {
+      this.lastFetch = Date.now();
+    });
+    this.consumer.on(this.consumer.events.CRASH, (event) => {
+      const { error, restart } = event.payload as { error: Error; restart: boolean };
+      this.lastError = error.message;
+      this.logger.error(`consumer crashed (${restart ? 'kafkajs restarts it' : 'not restarted'}): ${error.message}`);
+      if (!restart) this.running = false;
+    });
+  }
+
+  /** When the consumer last completed a fetch from the broker (epoch ms; 0 before the first). */
+  get lastFetchAt(): number {
+    return this.lastFetch;
   }
 
   get isCaughtUp(): boolean {
@@ -118,21 +152,14 @@ export class BatchConsumer<T> extends EventEmitter {
     return this.lastError;
   }
 
+  /**
+   * Starts consuming and resolves once subscribed and running (for tools and tests). Services use
+   * startInBackground, so that they serve HTTP (and report not ready) while the group is joined.
+   */
   async start(): Promise<void> {
     // A fresh cluster answers "not the coordinator" until __consumer_offsets is ready: retry.
     await retrying(() => this.readStartOffsets(), 40, 500);
     this.updateCaughtUp();
-
-    this.consumer.on(this.consumer.events.CRASH, (event) => {
-      const { error, restart } = event.payload as { error: Error; restart: boolean };
-      this.lastError = error.message;
-      if (!restart) {
-        this.running = false;
-        this.logger.error(`consumer crashed and will not restart: ${error.message}`);
-        (this.options.onFatal ?? defaultFatal)(error);
-      }
-    });
-
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: this.options.fromBeginning });
     await this.consumer.run({
@@ -144,6 +171,27 @@ export class BatchConsumer<T> extends EventEmitter {
       },
     });
     this.running = true;
+  }
+
+  /**
+   * start() without waiting, retried with backoff (a broker down at start, a group join that waits
+   * out a dead member's session) until it succeeds or stop() is called; failures show in `error`.
+   */
+  startInBackground(): void {
+    void (async () => {
+      for (let attempt = 1; !this.stopped; attempt++) {
+        try {
+          await this.start();
+          return;
+        } catch (err) {
+          this.lastError = (err as Error).message;
+          const wait = backoffMs(attempt, 500, 5_000);
+          this.logger.warn(`consumer start failed (attempt ${attempt}), retrying in ${wait} ms: ${this.lastError}`);
+          await this.consumer.disconnect().catch(() => undefined);
+          await sleep(wait);
+        }
+      }
+    })();
   }
 
   /** Where consumption starts and where the topic ended at start, per partition. */
@@ -184,6 +232,11 @@ export class BatchConsumer<T> extends EventEmitter {
       const valid: ConsumedMessage<T>[] = [];
       const invalid: { message: KafkaMessage; error: string }[] = [];
       for (const message of chunk) {
+        const unverified = this.options.verify?.(message.value, message.headers) ?? null;
+        if (unverified !== null) {
+          invalid.push({ message, error: unverified });
+          continue;
+        }
         const parsed = parseMessage(this.options.schema, message.value);
         const rejected = parsed.ok && this.options.check ? this.options.check(parsed.value) : null;
         if (rejected !== null) invalid.push({ message, error: rejected });
@@ -194,7 +247,12 @@ export class BatchConsumer<T> extends EventEmitter {
       const done = await this.withRetry(ctl, async () => {
         if (invalid.length > 0) await this.deadLetter(partition, invalid);
         invalid.length = 0; // dead-lettered once even if the handler below needs retries
-        if (valid.length > 0) await this.options.handle(valid);
+        const refused = valid.length > 0 ? await this.options.handle(valid) : undefined;
+        if (refused && refused.length > 0) {
+          const byOffset = new Map(chunk.map((m) => [m.offset, m]));
+          const messages = refused.flatMap((r) => { const message = byOffset.get(r.offset); return message ? [{ message, error: r.error }] : []; });
+          await this.deadLetter(partition, messages);
+        }
       });
       if (!done) return; // stopping or rebalanced: not resolved, so redelivered to whoever owns it next
 
@@ -277,13 +335,10 @@ export class BatchConsumer<T> extends EventEmitter {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     this.running = false;
     await this.consumer.disconnect().catch(() => undefined);
   }
-}
-
-function defaultFatal(): void {
-  process.exit(1);
 }
 
 async function retrying<T>(work: () => Promise<T>, attempts: number, delayMs: number): Promise<T> {

@@ -2,6 +2,8 @@ import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { ClientKafka } from '@nestjs/microservices';
 import { logLevel, Partitioners, type IHeaders, type RecordMetadata } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
+import { EVENT_SIGNATURE_HEADER } from '@sp/contracts';
+import type { EventSigner } from './event-signer';
 import { kafkaLogCreator } from './kafka-log';
 
 export interface OutgoingMessage {
@@ -11,17 +13,25 @@ export interface OutgoingMessage {
   headers?: IHeaders;
 }
 
+export interface PublisherSigning {
+  signer: EventSigner;
+  /** Topics whose messages are signed (the access topic). */
+  topics: readonly string[];
+}
+
 /**
  * Publishes to Kafka through @nestjs/microservices' Kafka client (kafkajs underneath), configured for
  * no loss: an idempotent producer, acknowledgements from all in-sync replicas, bounded retries. Callers
  * get the partition and offset of every record, or an error they must handle (nothing is dropped here).
+ * With `signing`, messages to its topics are serialised here and carry the signature of those bytes.
+ * `isConnected` turns false when a publish fails and true again when one succeeds.
  */
 export class KafkaPublisher implements OnApplicationShutdown {
   private readonly logger = new Logger(KafkaPublisher.name);
   private readonly client: ClientKafka;
   private connected = false;
 
-  constructor(brokers: string[], clientId: string) {
+  constructor(brokers: string[], clientId: string, private readonly signing?: PublisherSigning) {
     this.client = new ClientKafka({
       client: {
         brokers,
@@ -47,12 +57,27 @@ export class KafkaPublisher implements OnApplicationShutdown {
 
   async publish(topic: string, messages: OutgoingMessage[]): Promise<RecordMetadata[]> {
     if (messages.length === 0) return [];
-    if (!this.connected) await this.connect();
-    return lastValueFrom(this.client.emitBatch<RecordMetadata[]>(topic, { messages }));
+    const signer = this.signing?.topics.includes(topic) ? this.signing.signer : null;
+    const outgoing = signer ? messages.map((m) => signed(signer, m)) : messages;
+    try {
+      if (!this.connected) await this.connect();
+      const sent = await lastValueFrom(this.client.emitBatch<RecordMetadata[]>(topic, { messages: outgoing }));
+      this.connected = true;
+      return sent;
+    } catch (err) {
+      this.connected = false;
+      throw err;
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.client.close().catch((err: unknown) => this.logger.warn(`closing producer: ${String(err)}`));
     this.connected = false;
   }
+}
+
+function signed(signer: EventSigner, message: OutgoingMessage): OutgoingMessage {
+  const { value } = message;
+  const bytes = Buffer.isBuffer(value) ? value : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value), 'utf8');
+  return { ...message, value: bytes, headers: { ...message.headers, [EVENT_SIGNATURE_HEADER]: signer.sign(bytes) } };
 }
