@@ -166,7 +166,7 @@ async function usageThroughKafka(events: KeyUsedEvent[]) {
     return { eventsPerSecond: events.length / seconds, seconds, meanBatch: stored / batches };
   } finally {
     await consumer.stop();
-    await publisher.close();
+    await publisher.onApplicationShutdown();
     await close();
   }
 }
