@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { encodeConsistencyToken } from '@sp/contracts';
+import { encodeConsistencyToken, IDENTITY_HEADERS, IDENTITY_SIGNATURE_MAX_AGE_MS, signedIdentityHeaders } from '@sp/contracts';
+import { POLICY_TABLE } from '../src/policy/policy.table';
 import { waitUntil } from '@sp/testing';
 import { Admin, Client, System } from './support/system';
 
@@ -302,5 +303,89 @@ describe('gateway end to end', () => {
     const decisions = [...metrics.matchAll(/^gateway_decisions_total\{outcome="[a-z_]+"\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
     expect(decisions).toBeGreaterThan(0);
     expect(metrics).toContain(`gateway_decision_duration_seconds_count ${decisions}\n`);
+  });
+
+  describe('issue 18: the public contract on Nest and Fastify', () => {
+    it('accepts a bare Authorization key and refuses two different keys in one request', async () => {
+      const k = await orgKey({ access: 'read' });
+      const other = await orgKey({ access: 'read' });
+      const bare = await gw.request('GET', `/v1/status-pages/${p1}`, { headers: { authorization: k.key }, token: k.consistencyToken });
+      expect(bare.status).toBe(200);
+      const ipD = freshIp();
+      const two = await gw.request('GET', `/v1/status-pages/${p1}`, { key: k.key, headers: { 'x-api-key': other.key }, token: other.consistencyToken, ip: ipD });
+      expect(two).toMatchObject({ status: 401, body: { error: 'invalid_api_key' } });
+      const same = await gw.request('GET', `/v1/status-pages/${p1}`, { key: k.key, headers: { 'x-api-key': k.key } });
+      expect(same.status).toBe(200);
+    });
+
+    it('takes the client address the trusted proxy appended, not a client-written X-Forwarded-For entry', async () => {
+      const k = await orgKey({ allowedIps: ['10.0.0.0/8'] });
+      const spoofed = await gw.request('GET', `/v1/status-pages/${p1}`, { key: k.key, token: k.consistencyToken, ip: '10.1.2.3, 192.0.2.7' });
+      expect(spoofed).toMatchObject({ status: 403, body: { error: 'ip_not_allowed' } });
+      const real = await gw.request('GET', `/v1/status-pages/${p1}`, { key: k.key, ip: '192.0.2.7, 10.1.2.3' });
+      expect(real.status).toBe(200);
+    });
+
+    it('status-page-api refuses identities the gateway did not sign (unsigned, badly signed, expired): 401', async () => {
+      const upstream = `http://127.0.0.1:3203/v1/orgs/${org}/invoices`;
+      const path = `/v1/orgs/${org}/invoices`;
+      const identity = { orgId: org, keyId: 'key_x', principal: 'org', permission: 'billing:read' };
+      const attempts: Record<string, Record<string, string>> = {
+        unsigned: { [IDENTITY_HEADERS.orgId]: org },
+        'signed with another secret': signedIdentityHeaders(identity, 'GET', path, 'not-the-shared-secret-0123456789abcdef'),
+        'signed for another org': { ...signedIdentityHeaders(identity, 'GET', path, system.upstreamSecret), [IDENTITY_HEADERS.orgId]: otherOrg },
+        expired: signedIdentityHeaders(identity, 'GET', path, system.upstreamSecret, Date.now() - IDENTITY_SIGNATURE_MAX_AGE_MS - 1000),
+      };
+      for (const [label, headers] of Object.entries(attempts)) {
+        const r = await fetch(upstream, { headers });
+        expect({ label, status: r.status, body: await r.json() }).toEqual({ label, status: 401, body: { error: 'missing_identity' } });
+      }
+      const signed = await fetch(upstream, { headers: signedIdentityHeaders(identity, 'GET', path, system.upstreamSecret) });
+      expect(signed.status).toBe(200);
+    });
+
+    it('drops identity headers a client sends: the gateway alone speaks for the caller', async () => {
+      // An owner of the other org reads its own invoices while sending identity headers (even
+      // validly signed ones) naming this org: if they reached the upstream, it would answer 404
+      // (the path's org would not be the identity's).
+      expect((await admin.put(`/v1/orgs/${otherOrg}/members/forger`, { role: 'owner' })).status).toBeLessThan(300);
+      const created = await admin.post(`/v1/orgs/${otherOrg}/members/forger/api-keys`, { name: 'forger' });
+      expect(created.status).toBe(201);
+      const path = `/v1/orgs/${otherOrg}/invoices`;
+      const forged = signedIdentityHeaders({ orgId: org, keyId: 'key_forged', principal: 'org', permission: 'billing:read' }, 'GET', path, system.upstreamSecret);
+      const r = await gw.request('GET', path, { key: created.body.key, token: created.body.consistencyToken, headers: forged });
+      expect(r.status).toBe(200);
+    });
+
+    it('serves /metrics only on the internal port and no view counts in the public readiness', async () => {
+      expect((await fetch('http://127.0.0.1:3200/metrics')).status).toBe(404);
+      const ready = await fetch('http://127.0.0.1:3200/health/ready').then((r) => r.text());
+      expect(ready).not.toMatch(/keys|orgs|members|pages|usage/i);
+      expect((await fetch(`${system.gatewayInternalUrl}/v1/status-pages`)).status).toBe(404);
+      expect(await fetch(`${system.gatewayInternalUrl}/metrics`).then((r) => r.text())).toMatch(/gateway_view_records\{kind="keys"\} \d+/);
+    });
+
+    it('answers 400 with the field for a settings key containing NUL', async () => {
+      const k = await orgKey({ access: 'read_write' });
+      const r = await gw.request('PATCH', `/v1/status-pages/${p1}`, { key: k.key, token: k.consistencyToken, body: { theme: { 'a\u0000b': 'x' } } });
+      expect(r.status).toBe(400);
+      expect(r.body.details.map((d: { field: string }) => d.field)).toEqual(['theme']);
+    });
+
+    it('documents every route of the policy table with its permission, the key security schemes and the error shapes', async () => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const doc: any = await fetch('http://127.0.0.1:3200/docs-json').then((r) => r.json());
+      for (const policy of POLICY_TABLE) {
+        const path = policy.path.replace(/:([A-Za-z]+)/g, '{$1}');
+        const op = doc.paths[path]?.[policy.method.toLowerCase()];
+        expect({ route: `${policy.method} ${path}`, permission: op?.['x-required-permission'] }).toEqual({ route: `${policy.method} ${path}`, permission: policy.permission });
+        expect(op.security).toEqual([{ bearer: [] }, { apiKey: [] }, { bareAuthorization: [] }]);
+        expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['401', '403', '404', '429']));
+        if (policy.method === 'POST') expect(op.requestBody.content['application/json'].schema.properties).toBeDefined();
+      }
+      expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['apiKey', 'bareAuthorization', 'bearer']);
+      expect(doc.components.schemas.InsufficientPermissions.required).toEqual(['error', 'required']);
+      expect(Object.keys(doc.paths).filter((p) => !p.startsWith('/v1/'))).toEqual([]);
+    });
   });
 });

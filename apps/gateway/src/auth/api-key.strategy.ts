@@ -34,7 +34,7 @@ export class ApiKeyStrategy extends PassportStrategy(Strategy, API_KEY_STRATEGY)
   }
 
   /** passport-custom's verify: the key's record, or false (passport then fails the request). */
-  validate(req: { headers: KeyHeaders }): KeyRecord | false {
+  validate(req: { headers: KeyHeaders }): KeyRecord | false | Promise<KeyRecord | false> {
     return this.lookup(req.headers) ?? false;
   }
 
