@@ -65,13 +65,16 @@ export class ViewRepository {
       });
       byKind.set(kind, ops);
     }
-    for (const [kind, ops] of byKind) {
-      try {
-        await this.col(kind).bulkWrite(ops, { ordered: false });
-      } catch (err) {
-        if (!onlyDuplicateKeys(err)) throw err;
-      }
-    }
+    // One bulk per kind, all at once (separate collections; a failed batch is retried whole).
+    await Promise.all(
+      [...byKind].map(async ([kind, ops]) => {
+        try {
+          await this.col(kind).bulkWrite(ops, { ordered: false });
+        } catch (err) {
+          if (!onlyDuplicateKeys(err)) throw err;
+        }
+      }),
+    );
   }
 
   /** Which key holds each of these hashes (hash -> keyId; hashes no key holds are absent). */
