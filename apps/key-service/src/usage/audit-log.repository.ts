@@ -43,7 +43,17 @@ export class AuditLogRepository {
    */
   async recordUsage(events: KeyUsedEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await this.usage.bulkWrite(
+    const latest = new Map<string, Date>();
+    for (const e of events) {
+      const at = new Date(e.occurredAt);
+      const seen = latest.get(e.keyId);
+      if (!seen || seen < at) latest.set(e.keyId, at);
+    }
+    const ops: AnyBulkWriteOperation<ApiKey>[] = [...latest].map(([keyId, at]) => ({
+      updateOne: { filter: { _id: keyId }, update: { $max: { lastUsedAt: at } } },
+    }));
+    // Both at once: neither depends on the other, and a failed batch is retried whole.
+    const stored = this.usage.bulkWrite(
       events.map((e) => ({
         replaceOne: {
           filter: { _id: e.id },
@@ -57,16 +67,7 @@ export class AuditLogRepository {
       })),
       { ordered: false },
     );
-    const latest = new Map<string, Date>();
-    for (const e of events) {
-      const at = new Date(e.occurredAt);
-      const seen = latest.get(e.keyId);
-      if (!seen || seen < at) latest.set(e.keyId, at);
-    }
-    const ops: AnyBulkWriteOperation<ApiKey>[] = [...latest].map(([keyId, at]) => ({
-      updateOne: { filter: { _id: keyId }, update: { $max: { lastUsedAt: at } } },
-    }));
-    await this.keys.bulkWrite(ops, { ordered: false });
+    await Promise.all([stored, this.keys.bulkWrite(ops, { ordered: false })]);
   }
 
   /**
