@@ -2,7 +2,7 @@ import { Prop } from '@nestjs/mongoose';
 
 /**
  * Fields every aggregate document carries: its version and its outbox. A change and the event
- * describing it are written together in ONE single-document update (atomic on MongoDB and FerretDB
+ * describing it are written together in ONE single-document update (atomic on MongoDB and the local engine
  * alike, no multi-document transaction): `$set` the new state and version, `$push` the serialized
  * event, set `outboxPending`. The relay publishes pending events and pulls them afterwards.
  */
