@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -73,6 +73,8 @@ export function runSchemathesis(options: {
       const xml = existsSync(junit) ? readFileSync(junit, 'utf8') : '';
       const count = (attr: string) => [...xml.matchAll(new RegExp(`<testsuite\\b[^>]*\\b${attr}="(\\d+)"`, 'g'))].reduce((n, m) => n + Number(m[1]), 0);
       const output = `${stdout}${stderr}`;
+      // The whole console report, for the figures (cases generated, warnings) of a passing run too.
+      writeFileSync(join(options.reportDir, 'output.txt'), output);
       const generated = Number(/(\d+) generated/.exec(output)?.[1] ?? 0);
       resolve({ code, output, generated, operations: count('tests'), failures: count('failures') + count('errors') });
     });
