@@ -120,6 +120,8 @@ run_e2e() {
 
 cmd_e2e() {
   ensure_deps
+  export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+  build_apps
   trap cleanup EXIT
   trap 'cleanup; exit 130' INT TERM
   run_e2e "$@"

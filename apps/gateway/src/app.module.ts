@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { PassportModule } from '@nestjs/passport';
 import { TerminusModule } from '@nestjs/terminus';
-import { createLoggerModule, HealthController, kafkaPublisherProvider, readinessIndicators, validateEnv } from '@sp/platform';
+import { createLoggerModule, eventSignerProvider, HealthController, kafkaPublisherProvider, readinessIndicators, validateEnv } from '@sp/platform';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyStrategy } from './auth/api-key.strategy';
 import { gatewayEnvSchema } from './config/env.schema';
@@ -26,6 +26,7 @@ import { AccessViewService } from './view/access-view.service';
   controllers: [HealthController, MetricsController, PublicApiController],
   providers: [
     kafkaPublisherProvider('gateway'),
+    eventSignerProvider,
     GatewayMetrics,
     AccessViewService,
     ApiKeyStrategy,

@@ -8,6 +8,7 @@ import { AuthorizeController } from './authorize/authorize.controller';
 import { AuthorizeService } from './authorize/authorize.service';
 import { permissionsEnvSchema, type PermissionsEnv } from './config/env.schema';
 import { ProjectionReadiness } from './health/permissions.health';
+import { ViewSnapshotController } from './snapshot/view-snapshot.controller';
 import { ProjectionConsumer } from './view/projection.consumer';
 import { ProjectionService } from './view/projection.service';
 import { ViewRepository } from './view/view.repository';
@@ -26,7 +27,7 @@ import { ViewRepository } from './view/view.repository';
     }),
     TerminusModule,
   ],
-  controllers: [AuthorizeController, HealthController],
+  controllers: [AuthorizeController, ViewSnapshotController, HealthController],
   providers: [
     { provide: APP_PIPE, useClass: ZodValidationPipe },
     kafkaPublisherProvider('permissions-service'),

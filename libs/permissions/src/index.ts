@@ -9,6 +9,8 @@ export { reduceOrg } from './view/reduce-org';
 export { applyToRecord } from './view/apply-to-record';
 export { AccessView } from './view/access-view';
 export type { AccessViewSnapshot, AccessViewSize } from './view/access-view';
+export { VIEW_SNAPSHOT_MEDIA_TYPE, viewSnapshotLines, parseSnapshotLine } from './view/view-snapshot.stream';
+export type { SnapshotLine } from './view/view-snapshot.stream';
 
 // Permission engine
 export type { AccessFacts, AccessRequest, Decision, DenyReason } from './engine/access.types';

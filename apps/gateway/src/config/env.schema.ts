@@ -15,6 +15,17 @@ export const gatewayEnvSchema = commonEnvSchema.extend({
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** Shared with status-page-api: the gateway signs the identity headers with it (libs/contracts identity-signature). */
   GATEWAY_UPSTREAM_SECRET: secretSchema('HMAC key of the identity headers, shared with status-page-api').min(32, 'must be at least 32 characters'),
+  /** The permissions-service, whose view snapshot a starting gateway loads before following the topic. */
+  PERMISSIONS_URL: z.url({ error: 'must be a URL (permissions-service base, e.g. http://127.0.0.1:3002)' }).default('http://127.0.0.1:3002'),
+  /** Bearer token of the permissions-service's internal endpoints (the snapshot). */
+  INTERNAL_TOKEN: secretSchema('bearer token of internal calls'),
+  /**
+   * How long a start keeps asking for the snapshot before it replays the topic from its start
+   * instead (complete only while the topic still holds the whole history; logged as a warning).
+   */
+  VIEW_SNAPSHOT_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+  /** Past this long without a successful fetch from the broker, the view is stale: 503 view_not_fresh. */
+  VIEW_MAX_STALENESS_MS: z.coerce.number().int().min(500).max(600_000).default(5_000),
   /** How long a request with X-Consistency-Token may wait for the view to reach that change. */
   CONSISTENCY_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(2_000),
   RATE_LIMIT_KEY_PER_SECOND: perSecond.default(100),

@@ -4,17 +4,18 @@ import { KafkaPublisher, type ReadinessIndicator } from '@sp/platform';
 import { AccessViewService } from '../view/access-view.service';
 
 /**
- * Ready once the view has caught up with the access topic as it stood at start (fail closed
- * before). /health/ready is on the public port, so it says up or down and nothing about the
- * view's contents; counts and lags are metrics, on the internal port.
+ * Ready once the view has loaded its snapshot, caught up with the access topic as it stood at
+ * start, and while its consumer keeps hearing from the broker (VIEW_MAX_STALENESS_MS); fail closed
+ * otherwise. /health/ready is on the public port, so it says up or down and the state, nothing
+ * about the view's contents; counts and lags are metrics, on the internal port.
  */
 @Injectable()
 export class ViewReadiness implements ReadinessIndicator {
   constructor(private readonly indicator: HealthIndicatorService, private readonly views: AccessViewService) {}
   async check() {
     const session = this.indicator.check('view');
-    const c = this.views.consumer;
-    return c.isCaughtUp && c.isRunning ? session.up() : session.down();
+    const state = this.views.state;
+    return state === 'fresh' ? session.up() : session.down({ state });
   }
 }
 

@@ -44,6 +44,19 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly viewStaleness = new Gauge({
+    name: 'gateway_view_staleness_seconds',
+    help: "Since the view's consumer last completed a fetch from the broker (heartbeats, not event arrival); past VIEW_MAX_STALENESS_MS requests get 503 view_not_fresh",
+    registers: [this.registry],
+  });
+
+  readonly viewPartitionLag = new Gauge({
+    name: 'gateway_view_partition_lag_events',
+    help: 'Access events between the view and the end of each partition, as last fetched',
+    labelNames: ['partition'] as const,
+    registers: [this.registry],
+  });
+
   /** Records in the in-process view by kind (read at scrape time; formerly in the public /health/ready). */
   readonly viewRecords = new Gauge({
     name: 'gateway_view_records',

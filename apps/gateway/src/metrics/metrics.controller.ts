@@ -15,6 +15,8 @@ export class MetricsController {
   scrape(): Promise<string> {
     for (const [kind, n] of Object.entries(this.views.view.size)) this.metrics.viewRecords.set({ kind }, n);
     this.metrics.usagePending.set(this.usage.pending);
+    this.metrics.viewStaleness.set(this.views.stalenessMs / 1000);
+    for (const [partition, lag] of this.views.consumer.lagByPartition()) this.metrics.viewPartitionLag.set({ partition: String(partition) }, lag);
     return this.metrics.registry.metrics();
   }
 }

@@ -57,6 +57,7 @@ export class System {
       GATEWAY_UPSTREAM_SECRET: this.upstreamSecret,
       GATEWAY_HOST: '127.0.0.1',
       UPSTREAM_URL: `http://127.0.0.1:${ports.upstream}`,
+      PERMISSIONS_URL: `http://127.0.0.1:${ports.permissions}`,
       USAGE_FLUSH_MS: '50',
       ...gatewayEnv,
     });
@@ -67,6 +68,12 @@ export class System {
     if (!process.env.KAFKA_BROKERS || !process.env.MONGODB_URI) throw new Error('run through npm test: KAFKA_BROKERS and MONGODB_URI are required');
     await Promise.all(this.services.slice(0, 3).map((s) => s.start()));
     await this.gateway.start();
+  }
+
+  /** Stops the four services and starts them again on the same databases and consumer groups. */
+  async restart(): Promise<void> {
+    await Promise.all(this.services.map((s) => s.stop()));
+    await this.start();
   }
 
   async stop(): Promise<void> {

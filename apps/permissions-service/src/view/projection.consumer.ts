@@ -32,8 +32,12 @@ export class ProjectionConsumer implements OnApplicationBootstrap, OnApplication
       publisher,
       handle: async (messages) => {
         const refused = await projection.projectBatch(messages.map((m) => m.value));
+        const last = messages[messages.length - 1];
+        await repo.saveOffset(TOPICS.accessEvents, last.partition, BigInt(last.offset) + 1n);
         return [...refused].map(([index, error]) => ({ offset: messages[index].offset, error }));
       },
+      // Restart from what the view in MongoDB reflects, not from the log's history.
+      startOffsets: () => repo.offsets(TOPICS.accessEvents),
     });
   }
 

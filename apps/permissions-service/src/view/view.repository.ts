@@ -4,6 +4,9 @@ import type { AnyBulkWriteOperation, Collection, Connection, Document } from 'mo
 import { memberAggregateId } from '@sp/contracts';
 import type { AccessViewSnapshot, AggregateKind, KeyRecord, MemberRecord, OrgRecord, PageRecord, ViewRecord } from '@sp/permissions';
 
+/** One document per partition of the access topic: the next offset the view has not applied. */
+const OFFSETS = 'view_offsets';
+
 const COLLECTIONS: Record<AggregateKind, string> = {
   key: 'view_keys',
   member: 'view_members',
@@ -84,6 +87,27 @@ export class ViewRepository {
     const docs = await this.col('key').find({ keyHash: { $in: keyHashes } }, { projection: { keyHash: 1 } }).toArray();
     for (const doc of docs) out.set((doc as { keyHash?: unknown }).keyHash as string, String(doc._id));
     return out;
+  }
+
+  /**
+   * Records the next offset to read of a partition once the view reflects everything before it
+   * (only ever moves forward, so instances sharing the partitions cannot move it back).
+   */
+  async saveOffset(topic: string, partition: number, next: bigint): Promise<void> {
+    await this.connection
+      .collection(OFFSETS)
+      .updateOne({ _id: `${topic}:${partition}` } as never, { $max: { offset: Number(next) }, $set: { topic, partition } }, { upsert: true });
+  }
+
+  /** The offsets the view reflects (partition -> next offset to read); empty for a new view. */
+  async offsets(topic: string): Promise<Map<number, bigint>> {
+    const docs = await this.connection.collection(OFFSETS).find({ topic }).toArray();
+    return new Map(docs.map((d) => [Number(d.partition), BigInt(d.offset as number)]));
+  }
+
+  /** Every record of one kind, in _id order, as a stream (a snapshot of any size without holding it). */
+  async *records(kind: AggregateKind): AsyncGenerator<ViewRecord> {
+    for await (const doc of this.col(kind).find({}).sort({ _id: 1 })) yield strip<ViewRecord>(doc) as ViewRecord;
   }
 
   async keyByHash(keyHash: string): Promise<KeyRecord | null> {

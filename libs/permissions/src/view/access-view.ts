@@ -4,7 +4,7 @@ import { reduceKey } from './reduce-key';
 import { reduceMember } from './reduce-member';
 import { reduceOrg } from './reduce-org';
 import { reducePage } from './reduce-page';
-import type { AggregateKind, KeyRecord, MemberRecord, OrgRecord, PageRecord } from './view.records';
+import type { AggregateKind, KeyRecord, MemberRecord, OrgRecord, PageRecord, ViewRecord } from './view.records';
 
 /** A deterministic, plain-JSON copy of a whole view: equal snapshots mean equal views. */
 export interface AccessViewSnapshot {
@@ -83,6 +83,42 @@ export class AccessView {
         if (next === prev) return false;
         this.orgs.set(id, Object.freeze(next));
         return true;
+      }
+    }
+  }
+
+  /**
+   * Loads a record of a snapshot (a view the permissions-service projected with the same reducers).
+   * Like an event, it only replaces an older version of its aggregate; a key's revocation holds.
+   */
+  restore(kind: AggregateKind, record: ViewRecord): void {
+    switch (kind) {
+      case 'key': {
+        const next = { ...(record as KeyRecord) };
+        const prev = this.keys.get(next.keyId) ?? null;
+        if (prev !== null && prev.version >= next.version && (prev.revoked || !next.revoked)) return;
+        if (prev?.revoked) next.revoked = true;
+        this.storeKey(prev, next);
+        return;
+      }
+      case 'member': {
+        const next = record as MemberRecord;
+        const id = memberAggregateId(next.orgId, next.userId);
+        const prev = this.membersById.get(id) ?? null;
+        if (prev === null || prev.version < next.version) this.storeMember(id, prev, { ...next, pageRoles: next.pageRoles.map((r) => ({ ...r })) });
+        return;
+      }
+      case 'page': {
+        const next = record as PageRecord;
+        const prev = this.pages.get(next.pageId) ?? null;
+        if (prev === null || prev.version < next.version) this.storePage(prev, { ...next });
+        return;
+      }
+      case 'org': {
+        const next = record as OrgRecord;
+        const prev = this.orgs.get(next.orgId);
+        if (prev === undefined || prev.version < next.version) this.orgs.set(next.orgId, Object.freeze({ ...next }));
+        return;
       }
     }
   }

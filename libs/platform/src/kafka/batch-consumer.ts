@@ -39,6 +39,20 @@ export interface BatchConsumerOptions<T> {
   maxBatchSize?: number;
   /** kafkajs' own retry policy for the consumer (connection and protocol errors); KAFKA_CONSUMER_RETRY otherwise. */
   kafkaRetry?: RetryOptions;
+  /**
+   * The offsets (next to read, per partition) a view kept elsewhere already reflects: a snapshot's,
+   * or the view database's own. Consumption starts there (the group's offsets are set to them while
+   * it has no member), so a start costs the events since, not the whole history; a partition whose
+   * stored offset is older than the log's start has lost events (`gaps`).
+   */
+  startOffsets?: () => Promise<ReadonlyMap<number, bigint> | null>;
+}
+
+/** Events a view never applied because the log had deleted them before it read them. */
+export interface OffsetGap {
+  partition: number;
+  from: bigint;
+  logStart: bigint;
 }
 
 export interface RefusedMessage {
@@ -103,6 +117,9 @@ export class BatchConsumer<T> extends EventEmitter {
   private readonly startEnds = new Map<number, bigint>();
   private caughtUp = false;
   private running = false;
+  private readonly offsetGaps: OffsetGap[] = [];
+  /** The partitions' high watermarks as the last fetched batch of each reported them. */
+  private readonly highWatermarks = new Map<number, bigint>();
   private lastError: string | null = null;
   deadLettered = 0;
   processed = 0;
@@ -133,6 +150,11 @@ export class BatchConsumer<T> extends EventEmitter {
       this.logger.error(`consumer crashed (${restart ? 'kafkajs restarts it' : 'not restarted'}): ${error.message}`);
       if (!restart) this.running = false;
     });
+  }
+
+  /** Partitions where the stored start offsets were older than the log's start (empty when none). */
+  get gaps(): readonly OffsetGap[] {
+    return this.offsetGaps;
   }
 
   /** When the consumer last completed a fetch from the broker (epoch ms; 0 before the first). */
@@ -167,6 +189,7 @@ export class BatchConsumer<T> extends EventEmitter {
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
       eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+        this.highWatermarks.set(batch.partition, BigInt(batch.highWatermark));
         await this.processBatch(batch.partition, batch.messages, { resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale });
       },
     });
@@ -199,9 +222,12 @@ export class BatchConsumer<T> extends EventEmitter {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
+      const ends = await admin.fetchTopicOffsets(this.options.topic);
+      const stored = this.options.startOffsets ? await this.options.startOffsets() : null;
+      if (stored) await this.startGroupAt(admin, ends, stored);
       const [committed] = await admin.fetchOffsets({ groupId: this.options.groupId, topics: [this.options.topic] });
       const committedBy = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
-      for (const p of await admin.fetchTopicOffsets(this.options.topic)) {
+      for (const p of ends) {
         const high = BigInt(p.high);
         this.startEnds.set(p.partition, high);
         const done = committedBy.get(p.partition) ?? -1n;
@@ -213,6 +239,31 @@ export class BatchConsumer<T> extends EventEmitter {
     } finally {
       await admin.disconnect();
     }
+  }
+
+  /**
+   * Sets the group's offsets to the stored ones (clamped into the log; a stored offset before the
+   * log's start is a gap), while the group has no member: with members, the live offsets stand.
+   */
+  private async startGroupAt(
+    admin: ReturnType<Kafka['admin']>,
+    ends: { partition: number; low: string; high: string }[],
+    stored: ReadonlyMap<number, bigint>,
+  ): Promise<void> {
+    const { groups } = await admin.describeGroups([this.options.groupId]);
+    if (groups[0] && groups[0].members.length > 0) return;
+    this.offsetGaps.length = 0;
+    const partitions = ends.map((p) => {
+      const low = BigInt(p.low);
+      const high = BigInt(p.high);
+      const at = stored.get(p.partition) ?? 0n;
+      if (at < low) {
+        this.offsetGaps.push({ partition: p.partition, from: at, logStart: low });
+        this.logger.error(`${this.options.topic}[${p.partition}]: events ${at}..${low - 1n} were deleted before this view applied them; rebuild it from the source of truth`);
+      }
+      return { partition: p.partition, offset: String(at < low ? low : at > high ? high : at) };
+    });
+    await admin.setOffsets({ groupId: this.options.groupId, topic: this.options.topic, partitions });
   }
 
   private async processBatch(
@@ -322,6 +373,21 @@ export class BatchConsumer<T> extends EventEmitter {
     this.caughtUp = true;
     this.logger.log(`caught up with ${this.options.topic}`);
     this.emit('caughtUp');
+  }
+
+  /** Next offset to read per partition (what a view built from the handled messages reflects). */
+  get positionsByPartition(): ReadonlyMap<number, bigint> {
+    return this.positions;
+  }
+
+  /** Per partition: messages between our position and the partition's end as last fetched. */
+  lagByPartition(): Map<number, number> {
+    const lag = new Map<number, number>();
+    for (const [partition, end] of this.highWatermarks) {
+      const pos = this.positions.get(partition) ?? 0n;
+      lag.set(partition, Number(end > pos ? end - pos : 0n));
+    }
+    return lag;
   }
 
   /** Messages between our position and the end offsets seen at start (0 once caught up). */

@@ -1,0 +1,39 @@
+import { Controller, Get, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { TOPICS } from '@sp/contracts';
+import { VIEW_SNAPSHOT_MEDIA_TYPE, viewSnapshotLines } from '@sp/permissions';
+import { ApiErrorResponses } from '@sp/platform';
+import { InternalTokenGuard } from '../authorize/internal-token.guard';
+import { ViewRepository } from '../view/view.repository';
+
+@ApiTags('internal')
+@Controller('internal/v1/view')
+export class ViewSnapshotController {
+  constructor(private readonly repo: ViewRepository) {}
+
+  /**
+   * The whole view with the offsets it reflects, for gateways starting without the log's history.
+   * Offsets are read before the records, so the records are at least that fresh; a reader that
+   * follows the topic from these offsets replays a few events it already has, which is harmless
+   * (version-guarded, revocation monotonic).
+   */
+  @Get('snapshot')
+  @UseGuards(InternalTokenGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'The materialized view and the access-topic offsets it reflects, as NDJSON' })
+  @ApiProduces(VIEW_SNAPSHOT_MEDIA_TYPE)
+  @ApiResponse({
+    status: 200,
+    description: 'First line {"offsets":{"<partition>":"<next offset>"}}, then one {"kind","record"} per line',
+    content: { [VIEW_SNAPSHOT_MEDIA_TYPE]: { schema: { type: 'string' } } },
+  })
+  @ApiErrorResponses({ 401: 'No valid internal bearer token: {"error":"unauthorized"}' })
+  async snapshot(@Res() res: Response): Promise<void> {
+    const offsets = await this.repo.offsets(TOPICS.accessEvents);
+    res.status(200).type(VIEW_SNAPSHOT_MEDIA_TYPE);
+    await pipeline(Readable.from(viewSnapshotLines(offsets, (kind) => this.repo.records(kind))), res);
+  }
+}
