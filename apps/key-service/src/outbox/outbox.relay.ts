@@ -61,6 +61,32 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /** Documents whose event the fast path is publishing: the regular run leaves them alone meanwhile. */
   private readonly inFlight = new Set<string>();
   private deferred = false;
+  /**
+   * Events this process is publishing or published lately, by either path (id -> state, since).
+   * A run reads documents before it publishes; the fast path may publish and pull an event in
+   * between, or the other way round: neither publishes an event the other has taken, and a run
+   * pulls from a document only what is published.
+   */
+  private readonly taken = new Map<string, { state: 'publishing' | 'published'; at: number }>();
+
+  /** Marks the events not yet taken as publishing and returns them; forgets entries after a minute. */
+  private take<T extends { event: AccessEvent }>(events: T[]): T[] {
+    const now = Date.now();
+    for (const [id, { at }] of this.taken) {
+      if (now - at < 60_000) break; // insertion order: the rest are newer
+      this.taken.delete(id);
+    }
+    const fresh = events.filter((e) => !this.taken.has(e.event.id));
+    for (const e of fresh) this.taken.set(e.event.id, { state: 'publishing', at: now });
+    return fresh;
+  }
+
+  private settle(events: { event: AccessEvent }[], published: boolean): void {
+    for (const { event } of events) {
+      if (published) this.taken.set(event.id, { state: 'published', at: this.taken.get(event.id)?.at ?? Date.now() });
+      else this.taken.delete(event.id);
+    }
+  }
 
   /**
    * Fast path for a change whose event is its aggregate's only pending one: publish it at once
@@ -74,9 +100,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.fastLane = this.fastLane.then(async () => {
       try {
         const event = JSON.parse(raw) as AccessEvent;
-        await this.publisher.publish(TOPICS.accessEvents, [
-          { key: event.orgId, value: raw, headers: { 'event-id': event.id, 'event-type': event.type } },
-        ]);
+        if (this.take([{ event }]).length === 0) return; // the regular run has it
+        try {
+          await this.publisher.publish(TOPICS.accessEvents, [
+            { key: event.orgId, value: raw, headers: { 'event-id': event.id, 'event-type': event.type } },
+          ]);
+        } catch (err) {
+          this.settle([{ event }], false);
+          throw err;
+        }
+        this.settle([{ event }], true);
         this.published++;
         await this.audit.recordLifecycle([event]);
         const done = await model.collection.updateOne(
@@ -142,30 +175,44 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     }
     if (pending.length === 0) return 0;
 
-    const events = pending
-      .flatMap(({ doc }) => doc.outbox.map((raw) => ({ raw, event: JSON.parse(raw) as AccessEvent })))
-      .sort((a, b) => a.event.occurredAt.localeCompare(b.event.occurredAt) || a.event.aggregateVersion - b.event.aggregateVersion);
+    const events = this.take(
+      pending
+        .flatMap(({ doc }) => doc.outbox.map((raw) => ({ raw, event: JSON.parse(raw) as AccessEvent })))
+        .sort((a, b) => a.event.occurredAt.localeCompare(b.event.occurredAt) || a.event.aggregateVersion - b.event.aggregateVersion),
+    );
 
     if (events.length > 0) {
-      await this.publisher.publish(
-        TOPICS.accessEvents,
-        events.map(({ raw, event }) => ({
-          key: event.orgId,
-          value: raw,
-          headers: { 'event-id': event.id, 'event-type': event.type },
-        })),
-      );
+      try {
+        await this.publisher.publish(
+          TOPICS.accessEvents,
+          events.map(({ raw, event }) => ({
+            key: event.orgId,
+            value: raw,
+            headers: { 'event-id': event.id, 'event-type': event.type },
+          })),
+        );
+      } catch (err) {
+        this.settle(events, false);
+        throw err;
+      }
+      this.settle(events, true);
       await this.audit.recordLifecycle(events.map((e) => e.event));
     }
 
     for (const { model, doc } of pending) {
-      const done = await model.collection.updateOne(
-        { _id: doc._id, version: doc.version } as never,
-        { $pullAll: { outbox: doc.outbox }, $set: { outboxPending: false } } as never,
-      );
+      // Only what is published leaves the outbox (not what the fast path is still publishing).
+      const published = doc.outbox.filter((raw) => this.taken.get((JSON.parse(raw) as AccessEvent).id)?.state === 'published');
+      if (published.length === 0) continue;
+      const done =
+        published.length === doc.outbox.length
+          ? await model.collection.updateOne(
+              { _id: doc._id, version: doc.version } as never,
+              { $pullAll: { outbox: published }, $set: { outboxPending: false } } as never,
+            )
+          : { matchedCount: 0 };
       if (done.matchedCount === 0) {
-        // written again meanwhile: remove what we published, keep it pending for its new events
-        await model.collection.updateOne({ _id: doc._id } as never, { $pullAll: { outbox: doc.outbox } } as never);
+        // written again meanwhile, or events still in flight: remove what is published, keep it pending
+        await model.collection.updateOne({ _id: doc._id } as never, { $pullAll: { outbox: published } } as never);
       }
     }
     this.published += events.length;
