@@ -9,6 +9,7 @@ export * from './events/member-removed/member-removed.event';
 export * from './events/key-created/key-created.event';
 export * from './events/key-revoked/key-revoked.event';
 export * from './events/key-rolled/key-rolled.event';
+export * from './events/key-narrowed/key-narrowed.event';
 export * from './usage/key-used.event';
 export * from './topics';
 export * from './consistency/consistency-token';

@@ -14,14 +14,16 @@ export type { SnapshotLine } from './view/view-snapshot.stream';
 
 // Permission engine
 export type { AccessFacts, AccessRequest, Decision, DenyReason } from './engine/access.types';
-export { evaluateAccess, evaluatePrincipal, readablePages, effectiveRole } from './engine/evaluate-access';
+export { evaluateAccess, evaluatePrincipal, evaluateMemberAction, readablePages, effectiveRole } from './engine/evaluate-access';
 export {
   PERMISSION_TABLE,
   roleGrants,
   orgKeyGrants,
   accessAllows,
   isOrgLevelPermission,
+  isManagementPermission,
   isReadPermission,
+  keyPermits,
 } from './engine/permission-table';
 export type { PermissionRow } from './engine/permission-table';
 

@@ -24,8 +24,22 @@ export const PERMISSIONS = [
   'subscription:write',
   'member:read',
   'billing:read',
+  'member:write',
+  'api_key:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
+
+/**
+ * Rights of people acting through the admin contract: no API key, user or org, ever holds them,
+ * so a key's `permissions` may not name them.
+ */
+export const MANAGEMENT_PERMISSIONS = ['member:write', 'api_key:manage'] as const satisfies readonly Permission[];
+export type ManagementPermission = (typeof MANAGEMENT_PERMISSIONS)[number];
+
+/** The permissions a key's `permissions` narrowing may name: every row but the management rights. */
+export const KEY_PERMISSIONS = PERMISSIONS.filter(
+  (p): p is Exclude<Permission, ManagementPermission> => !(MANAGEMENT_PERMISSIONS as readonly string[]).includes(p),
+);
 
 /** Ids of orgs, pages, users and keys: URL-safe, no '.', '$' or '/'. */
 export const idSchema = z

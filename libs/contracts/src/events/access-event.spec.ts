@@ -33,6 +33,25 @@ const keyCreated = (over: Record<string, unknown> = {}) =>
   });
 
 describe('access event contracts', () => {
+  it('key permissions: optional (events already in the topic parse), a non-empty list of key permissions when given', () => {
+    expect(accessEventSchema.safeParse(keyCreated()).success).toBe(true);
+    expect(accessEventSchema.safeParse(keyCreated({ permissions: null })).success).toBe(true);
+    expect(accessEventSchema.safeParse(keyCreated({ permissions: ['incident:read', 'incident:write'] })).success).toBe(true);
+    expect(accessEventSchema.safeParse(keyCreated({ permissions: [] })).success).toBe(false);
+    expect(accessEventSchema.safeParse(keyCreated({ permissions: ['api_key:manage'] })).success).toBe(false);
+    expect(accessEventSchema.safeParse(keyCreated({ permissions: ['member:write'] })).success).toBe(false);
+    expect(accessEventSchema.safeParse(keyCreated({ permissions: ['nope:read'] })).success).toBe(false);
+  });
+
+  it('KeyRevoked with or without a reason, KeyNarrowed, and a person as actor', () => {
+    expect(accessEventSchema.safeParse(envelope('KeyRevoked', 'key_1', { keyId: 'key_1' })).success).toBe(true);
+    const leaked = envelope('KeyRevoked', 'key_1', { keyId: 'key_1', reason: 'leaked', report: { url: 'https://x', source: 'content' } });
+    expect(accessEventSchema.safeParse({ ...leaked, actor: { type: 'system', id: 'secret-scanning' } }).success).toBe(true);
+    expect(accessEventSchema.safeParse(envelope('KeyRevoked', 'key_1', { keyId: 'key_1', reason: 'bored' })).success).toBe(false);
+    expect(accessEventSchema.safeParse(envelope('KeyNarrowed', 'key_1', { keyId: 'key_1', statusPageIds: [] })).success).toBe(true);
+    expect(accessEventSchema.safeParse({ ...keyCreated(), actor: { type: 'user', id: 'u1' } }).success).toBe(true);
+  });
+
   it('accepts every event type', () => {
     const events = [
       envelope('OrgUpserted', 'acme', { name: 'Acme' }),

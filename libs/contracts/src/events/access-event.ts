@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { keyCreatedEventSchema } from './key-created/key-created.event';
 import { keyRevokedEventSchema } from './key-revoked/key-revoked.event';
+import { keyNarrowedEventSchema } from './key-narrowed/key-narrowed.event';
 import { keyRolledEventSchema } from './key-rolled/key-rolled.event';
 import { memberRemovedEventSchema } from './member-removed/member-removed.event';
 import { memberUpsertedEventSchema } from './member-upserted/member-upserted.event';
@@ -18,6 +19,7 @@ export const accessEventSchema = z.discriminatedUnion('type', [
   keyCreatedEventSchema,
   keyRevokedEventSchema,
   keyRolledEventSchema,
+  keyNarrowedEventSchema,
 ]);
 export type AccessEvent = z.infer<typeof accessEventSchema>;
 export type AccessEventType = AccessEvent['type'];

@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import { idSchema } from '../access/vocabulary';
 
-/** Who caused a change: the admin API (token holder) or the system itself. */
+/**
+ * Who caused a change: the admin API (token holder), a person acting through it (`X-Acting-User`,
+ * id = userId) or the system itself (e.g. `secret-scanning`).
+ */
 export const actorSchema = z.object({
-  type: z.enum(['admin', 'system']),
+  type: z.enum(['admin', 'system', 'user']),
   id: z.string().min(1).max(200),
 });
 export type Actor = z.infer<typeof actorSchema>;

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ORG_ROLES, PAGE_ROLES, PERMISSIONS, type Permission } from '@sp/contracts';
+import { KEY_PERMISSIONS, ORG_ROLES, PAGE_ROLES, PERMISSIONS, type Permission } from '@sp/contracts';
 import { hashOf } from '../testing/access-events.fixture';
 import type { KeyRecord, MemberRecord, PageRecord } from '../view/view.records';
 import type { AccessFacts, AccessRequest } from './access.types';
@@ -16,6 +16,7 @@ const keyArb: fc.Arbitrary<KeyRecord> = fc
     orgId: fc.constantFrom('o1', 'o2'),
     access: fc.constantFrom('read' as const, 'read_write' as const),
     statusPageIds: fc.option(fc.subarray(PAGES)),
+    permissions: fc.option(fc.subarray([...KEY_PERMISSIONS] as Permission[], { minLength: 1 }), { freq: 2 }),
     expiresAt: fc.option(fc.integer({ min: -2000, max: 2000 }).map(iso), { freq: 2 }),
     graceEndsAt: fc.option(fc.integer({ min: -2000, max: 2000 }).map(iso), { freq: 2 }),
     allowedIps: fc.option(fc.subarray(['10.0.0.0/8', '2001:db8::/32', '192.168.1.1', 'not-a-cidr']), { freq: 2 }),
@@ -88,6 +89,58 @@ describe('evaluateAccess properties', () => {
         for (const permission of PERMISSIONS) {
           const r = { ...request, permission };
           if (evaluateAccess({ ...facts, key: narrowed }, r).allowed) expect(evaluateAccess(facts, r).allowed).toBe(true);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('adding `permissions` never adds a right, and a key with them holds only rights they name', () => {
+    fc.assert(
+      fc.property(caseArb, fc.subarray([...KEY_PERMISSIONS] as Permission[], { minLength: 1 }), ({ facts, request }, extra) => {
+        // Narrowing a key that has none, or narrowing its narrowing further.
+        const current = facts.key.permissions ?? null;
+        const permissions = current === null ? extra : current.filter((p) => extra.includes(p));
+        fc.pre(permissions.length > 0);
+        const narrowed: KeyRecord = { ...facts.key, permissions };
+        for (const permission of PERMISSIONS) {
+          const r = { ...request, permission };
+          if (evaluateAccess({ ...facts, key: narrowed }, r).allowed) {
+            expect(evaluateAccess(facts, r).allowed).toBe(true);
+            expect(permissions).toContain(permission);
+          }
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('rights = role (or access level) rights ∩ permissions ∩ pages', () => {
+    fc.assert(
+      fc.property(caseArb, ({ facts, request }) => {
+        const { permissions, statusPageIds } = facts.key;
+        const unnarrowed: KeyRecord = { ...facts.key, permissions: null, statusPageIds: null };
+        for (const permission of PERMISSIONS) {
+          const r = { ...request, permission };
+          const inPermissions = permissions == null || permissions.includes(permission);
+          // Org-level rights are never on a key narrowed to pages; a page-scoped one needs the page in reach.
+          const inPages = isOrgLevelPermission(permission)
+            ? statusPageIds === null
+            : statusPageIds === null || (r.statusPageId != null && statusPageIds.includes(r.statusPageId));
+          const base = evaluateAccess({ ...facts, key: unnarrowed }, r).allowed;
+          expect(evaluateAccess(facts, r).allowed).toBe(base && inPermissions && inPages);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('no key ever holds member:write or api_key:manage', () => {
+    fc.assert(
+      fc.property(caseArb, ({ facts, request }) => {
+        const key: KeyRecord = { ...facts.key, permissions: null };
+        for (const permission of ['member:write', 'api_key:manage'] as const) {
+          expect(evaluateAccess({ ...facts, key }, { ...request, permission }).allowed).toBe(false);
         }
       }),
       RUNS,

@@ -2,7 +2,7 @@ import type { OrgRole, Permission } from '@sp/contracts';
 import { ipAllowed } from '../net/ip-allowlist';
 import type { KeyRecord, MemberRecord, PageRecord } from '../view/view.records';
 import type { AccessFacts, AccessRequest, Decision, DenyReason } from './access.types';
-import { accessAllows, isOrgLevelPermission, orgKeyGrants, roleGrants } from './permission-table';
+import { accessAllows, isManagementPermission, isOrgLevelPermission, keyPermits, orgKeyGrants, roleGrants } from './permission-table';
 
 // Decisions are shared frozen constants: deciding allocates nothing.
 const ALLOW: Decision = Object.freeze({ allowed: true, reason: 'allowed' });
@@ -24,7 +24,10 @@ function deny(reason: DenyReason): Decision {
  * Decides one request (DESIGN.md "Roles"), in this order: the key itself (revoked, incomplete,
  * expired or past its roll grace), its user's membership, the IP allowlist, the org (another org is
  * `not_found`), then the page (outside the key's reach, or not readable by the principal, is
- * `not_found`) and finally the permission (`insufficient_permissions`). Pure: no I/O, no clock.
+ * `not_found`) and finally the permission (`insufficient_permissions`). The permission must be
+ * granted by the role (or the org key's access level), by the key's `access`, and by the key's own
+ * `permissions` when it has them: narrowing only ever removes rights. The management rights
+ * (`member:write`, `api_key:manage`) are never a key's. Pure: no I/O, no clock.
  */
 export function evaluateAccess(facts: AccessFacts, request: AccessRequest): Decision {
   const { key, member } = facts;
@@ -60,7 +63,7 @@ export function readablePages(
   if (key.type === 'org') {
     // An org key's right to read pages does not depend on the page (the table's org-key columns):
     // decided once, then only the page's own facts (live, same org, within the key's reach) remain.
-    if (!orgKeyGrants(key.access, 'status_page:read') || !accessAllows(key.access, 'status_page:read')) return readable;
+    if (!keyGrants(key, 'status_page:read')) return readable;
     for (const page of pages) if (pageInReach(key, page)) readable.push(page);
     return readable;
   }
@@ -101,12 +104,34 @@ function isActiveMember(key: KeyRecord, member: MemberRecord | null): boolean {
   );
 }
 
-/** member:read and billing:read: only a user key with an org-level role, not narrowed to pages. */
+/**
+ * What a person may do through the admin contract (DESIGN.md "Admin contract"), as a member of the
+ * org: their org-level role must grant the permission. A user who is not an active member of the
+ * org is `not_found` (the org is not theirs to see).
+ */
+export function evaluateMemberAction(member: MemberRecord | null, orgId: string, permission: Permission): Decision {
+  if (member === null || member.removed || member.orgId !== orgId || (member.role === null && member.pageRoles.length === 0)) {
+    return DENY.not_found;
+  }
+  return member.role !== null && isOrgLevelPermission(permission) && roleGrants(member.role, permission) ? ALLOW : DENY.insufficient_permissions;
+}
+
+/** Whether the key's own narrowings (`access`, `permissions`) let the permission through. */
+function keyNarrowingAllows(key: KeyRecord, permission: Permission): boolean {
+  return accessAllows(key.access, permission) && keyPermits(key.permissions, permission) && !isManagementPermission(permission);
+}
+
+/** An org key's right: its access level's column, then its own narrowings. */
+function keyGrants(key: KeyRecord, permission: Permission): boolean {
+  return orgKeyGrants(key.access, permission) && keyNarrowingAllows(key, permission);
+}
+
+/** Org-level permissions: only a user key with an org-level role, not narrowed to pages. */
 function orgLevelDecision(key: KeyRecord, member: MemberRecord | null, permission: Permission): Decision {
   if (key.type !== 'user' || key.statusPageIds !== null || member === null || member.role === null) {
     return DENY.insufficient_permissions;
   }
-  return roleGrants(member.role, permission) && accessAllows(key.access, permission) ? ALLOW : DENY.insufficient_permissions;
+  return roleGrants(member.role, permission) && keyNarrowingAllows(key, permission) ? ALLOW : DENY.insufficient_permissions;
 }
 
 /** The page is live, in the key's org and within the key's `statusPageIds` narrowing. */
@@ -125,9 +150,10 @@ function pageDecision(
   if (page === null || page.pageId !== statusPageId || !pageInReach(key, page)) return DENY.not_found;
   if (key.type === 'org') {
     if (!orgKeyGrants(key.access, 'status_page:read')) return DENY.not_found;
-    return orgKeyGrants(key.access, permission) && accessAllows(key.access, permission) ? ALLOW : DENY.insufficient_permissions;
+    return keyGrants(key, permission) ? ALLOW : DENY.insufficient_permissions;
   }
+  // Whether the page is visible follows the role; the key's own narrowing then only refuses (403).
   const role = member === null ? null : effectiveRole(member, page.pageId);
   if (role === null || !roleGrants(role, 'status_page:read')) return DENY.not_found;
-  return roleGrants(role, permission) && accessAllows(key.access, permission) ? ALLOW : DENY.insufficient_permissions;
+  return roleGrants(role, permission) && keyNarrowingAllows(key, permission) ? ALLOW : DENY.insufficient_permissions;
 }

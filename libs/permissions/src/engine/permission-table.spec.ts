@@ -2,8 +2,8 @@ import { ORG_ROLES, PAGE_ROLES, PERMISSIONS, type KeyAccess, type OrgRole, type 
 import { hashOf, keyRecord, memberRecord, pageRecord, userKeyRecord } from '../testing/access-events.fixture';
 import type { KeyRecord, MemberRecord } from '../view/view.records';
 import type { Decision } from './access.types';
-import { evaluateAccess } from './evaluate-access';
-import { isOrgLevelPermission, orgKeyGrants, PERMISSION_TABLE, roleGrants } from './permission-table';
+import { evaluateAccess, evaluateMemberAction } from './evaluate-access';
+import { isManagementPermission, isOrgLevelPermission, orgKeyGrants, PERMISSION_TABLE, roleGrants } from './permission-table';
 
 // DESIGN.md "Roles", pasted verbatim: the tests read the expectation from this text, not from the code.
 const DESIGN_TABLE = `
@@ -18,6 +18,8 @@ const DESIGN_TABLE = `
 | subscription:write | Y | Y | - | - | - | - | Y |
 | member:read (org level) | Y | Y | - | - | - | - | - |
 | billing:read (org level) | Y | - | - | - | Y | - | - |
+| member:write (org level) | Y | Y | - | - | - | - | - |
+| api_key:manage (org level: org keys, others' user keys) | Y | Y | - | - | - | - | - |
 `;
 
 type Column = OrgRole | 'orgKeyRead' | 'orgKeyReadWrite';
@@ -42,7 +44,10 @@ const expected = (permission: Permission, column: Column): boolean => {
   return row[column];
 };
 
-const ORG_LEVEL: Permission[] = ['member:read', 'billing:read'];
+const ORG_LEVEL: Permission[] = ['member:read', 'billing:read', 'member:write', 'api_key:manage'];
+const MANAGEMENT: Permission[] = ['member:write', 'api_key:manage'];
+/** What a key gets for a cell: the table's mark, except the management rows, which no key ever holds. */
+const keyExpected = (permission: Permission, column: Column): boolean => expected(permission, column) && !MANAGEMENT.includes(permission);
 const PAGE_SCOPED = PERMISSIONS.filter((p) => !ORG_LEVEL.includes(p));
 const NOW = Date.parse('2025-06-01T00:00:00Z');
 
@@ -93,7 +98,7 @@ describe('evaluateAccess against every cell of the table', () => {
     it.each(PERMISSIONS.flatMap((p) => ORG_ROLES.map((r) => [p, r] as const)))('%s as org %s', (permission, role) => {
       const reason = decide(userKey(), memberRecord({ role }), permission);
       if (ORG_LEVEL.includes(permission)) {
-        expect(reason).toBe(expected(permission, role) ? 'allowed' : 'insufficient_permissions');
+        expect(reason).toBe(keyExpected(permission, role) ? 'allowed' : 'insufficient_permissions');
       } else {
         expect(reason).toBe(expectedOnPage(role, permission));
       }
@@ -119,7 +124,7 @@ describe('evaluateAccess against every cell of the table', () => {
     it.each(cases)('%s as org %s with page %s on p1', (permission, orgRole, pageRole) => {
       const member = memberRecord({ role: orgRole, pageRoles: [{ pageId: 'p1', role: pageRole }] });
       if (ORG_LEVEL.includes(permission)) {
-        expect(decide(userKey(), member, permission)).toBe(expected(permission, orgRole) ? 'allowed' : 'insufficient_permissions');
+        expect(decide(userKey(), member, permission)).toBe(keyExpected(permission, orgRole) ? 'allowed' : 'insufficient_permissions');
       } else {
         expect(decide(userKey(), member, permission, 'p1')).toBe(expectedOnPage(pageRole, permission));
         expect(decide(userKey(), member, permission, 'p2')).toBe(expectedOnPage(orgRole, permission));
@@ -163,8 +168,8 @@ describe('evaluateAccess against every cell of the table', () => {
     it.each(PERMISSIONS.flatMap((p) => (['read', 'read_write'] as const).map((a) => [p, a] as const)))('%s with access %s', (permission, access) => {
       const column: Column = access === 'read' ? 'orgKeyRead' : 'orgKeyReadWrite';
       // Org keys see every page of their org: a missing right is 403, never 404.
-      expect(decide(orgKey(access), null, permission, 'p1')).toBe(expected(permission, column) ? 'allowed' : 'insufficient_permissions');
-      expect(decide(orgKey(access), null, permission, 'p2')).toBe(expected(permission, column) ? 'allowed' : 'insufficient_permissions');
+      expect(decide(orgKey(access), null, permission, 'p1')).toBe(keyExpected(permission, column) ? 'allowed' : 'insufficient_permissions');
+      expect(decide(orgKey(access), null, permission, 'p2')).toBe(keyExpected(permission, column) ? 'allowed' : 'insufficient_permissions');
     });
   });
 
@@ -173,11 +178,11 @@ describe('evaluateAccess against every cell of the table', () => {
       const reason = decide(userKey('read'), memberRecord({ role }), permission);
       const readRow = permission.endsWith(':read');
       if (ORG_LEVEL.includes(permission)) {
-        expect(reason).toBe(expected(permission, role) && readRow ? 'allowed' : 'insufficient_permissions');
+        expect(reason).toBe(keyExpected(permission, role) && readRow ? 'allowed' : 'insufficient_permissions');
       } else if (!expected('status_page:read', role)) {
         expect(reason).toBe('not_found');
       } else {
-        expect(reason).toBe(expected(permission, role) && readRow ? 'allowed' : 'insufficient_permissions');
+        expect(reason).toBe(keyExpected(permission, role) && readRow ? 'allowed' : 'insufficient_permissions');
       }
     });
 
@@ -198,9 +203,60 @@ describe('evaluateAccess against every cell of the table', () => {
       if (ORG_LEVEL.includes(permission)) {
         expect(decide(key, null, permission)).toBe('insufficient_permissions');
       } else {
-        expect(decide(key, null, permission, 'p1')).toBe(expected(permission, column) ? 'allowed' : 'insufficient_permissions');
+        expect(decide(key, null, permission, 'p1')).toBe(keyExpected(permission, column) ? 'allowed' : 'insufficient_permissions');
         expect(decide(key, null, permission, 'p2')).toBe('not_found');
       }
     });
+  });
+});
+
+describe('the management rows (member:write, api_key:manage)', () => {
+  it('knows the management permissions', () => {
+    expect(PERMISSIONS.filter(isManagementPermission)).toEqual(MANAGEMENT);
+  });
+
+  describe('a member acting through the admin contract', () => {
+    it.each(PERMISSIONS.flatMap((p) => ORG_ROLES.map((r) => [p, r] as const)))('%s as org %s', (permission, role) => {
+      const reason = evaluateMemberAction(memberRecord({ role }), 'o1', permission).reason;
+      // Only org-level rights are decided for the admin contract; the org role's column says.
+      expect(reason).toBe(ORG_LEVEL.includes(permission) && expected(permission, role) ? 'allowed' : 'insufficient_permissions');
+    });
+
+    it.each(MANAGEMENT.flatMap((p) => PAGE_ROLES.map((r) => [p, r] as const)))('%s with only a page role %s is refused', (permission, role) => {
+      const member = memberRecord({ role: null, pageRoles: [{ pageId: 'p1', role }] });
+      expect(evaluateMemberAction(member, 'o1', permission).reason).toBe('insufficient_permissions');
+    });
+
+    it.each(MANAGEMENT)('%s: a removed member, no member or a member of another org is not_found', (permission) => {
+      expect(evaluateMemberAction(null, 'o1', permission).reason).toBe('not_found');
+      expect(evaluateMemberAction(memberRecord({ role: 'owner', removed: true }), 'o1', permission).reason).toBe('not_found');
+      expect(evaluateMemberAction(memberRecord({ role: 'owner' }), 'o2', permission).reason).toBe('not_found');
+    });
+  });
+
+  describe('no key ever holds them', () => {
+    it.each(MANAGEMENT.flatMap((p) => ORG_ROLES.map((r) => [p, r] as const)))('%s: user key of an org %s', (permission, role) => {
+      expect(decide(userKey(), memberRecord({ role }), permission)).toBe('insufficient_permissions');
+    });
+    it.each(MANAGEMENT.flatMap((p) => (['read', 'read_write'] as const).map((a) => [p, a] as const)))('%s: org key %s', (permission, access) => {
+      expect(decide(orgKey(access), null, permission)).toBe('insufficient_permissions');
+    });
+  });
+});
+
+describe('key permissions against every cell of the table', () => {
+  const keyPermissions = PERMISSIONS.filter((p) => !MANAGEMENT.includes(p));
+  it.each(PERMISSIONS.flatMap((p) => ORG_ROLES.map((r) => [p, r] as const)))('user key narrowed to incident:read, incident:write: %s as org %s', (permission, role) => {
+    const key = userKeyRecord({ access: 'read_write', keyHash: hashOf('uk'), permissions: ['incident:read', 'incident:write'] });
+    const reason = decide(key, memberRecord({ role }), permission);
+    const inKey = permission === 'incident:read' || permission === 'incident:write';
+    if (ORG_LEVEL.includes(permission)) expect(reason).toBe('insufficient_permissions');
+    else if (!expected('status_page:read', role)) expect(reason).toBe('not_found');
+    else expect(reason).toBe(inKey && expected(permission, role) ? 'allowed' : 'insufficient_permissions');
+  });
+
+  it.each(keyPermissions.flatMap((granted) => PERMISSIONS.map((p) => [granted, p] as const)))('org key read_write with permissions [%s]: %s', (granted, permission) => {
+    const key = keyRecord({ access: 'read_write', permissions: [granted] });
+    expect(decide(key, null, permission)).toBe(keyExpected(permission, 'orgKeyReadWrite') && permission === granted ? 'allowed' : 'insufficient_permissions');
   });
 });

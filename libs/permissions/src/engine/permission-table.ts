@@ -1,4 +1,4 @@
-import type { KeyAccess, OrgRole, Permission } from '@sp/contracts';
+import { MANAGEMENT_PERMISSIONS, type KeyAccess, type OrgRole, type Permission } from '@sp/contracts';
 
 /** One row of DESIGN.md's role table: a column per role and one per org-key access level. */
 export interface PermissionRow {
@@ -26,14 +26,27 @@ export const PERMISSION_TABLE: Readonly<Record<Permission, PermissionRow>> = Obj
   'subscription:write': { owner: Y, admin: Y, editor: _, viewer: _, billing: _, orgKeyRead: _, orgKeyReadWrite: Y },
   'member:read':        { owner: Y, admin: Y, editor: _, viewer: _, billing: _, orgKeyRead: _, orgKeyReadWrite: _ },
   'billing:read':       { owner: Y, admin: _, editor: _, viewer: _, billing: Y, orgKeyRead: _, orgKeyReadWrite: _ },
+  'member:write':       { owner: Y, admin: Y, editor: _, viewer: _, billing: _, orgKeyRead: _, orgKeyReadWrite: _ },
+  'api_key:manage':     { owner: Y, admin: Y, editor: _, viewer: _, billing: _, orgKeyRead: _, orgKeyReadWrite: _ },
 });
 
 /** Permissions that apply to the org as a whole, not to a status page; they need an org-level role. */
-const ORG_LEVEL_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['member:read', 'billing:read']);
+const ORG_LEVEL_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['member:read', 'billing:read', 'member:write', 'api_key:manage']);
+const MANAGEMENT: ReadonlySet<Permission> = new Set<Permission>(MANAGEMENT_PERMISSIONS);
 
-/** True for `member:read` and `billing:read`: granted only through an org-level role. */
+/** True for `member:read`, `billing:read`, `member:write` and `api_key:manage`: granted only through an org-level role. */
 export function isOrgLevelPermission(permission: Permission): boolean {
   return ORG_LEVEL_PERMISSIONS.has(permission);
+}
+
+/** True for `member:write` and `api_key:manage`: rights of people on the admin contract, never of a key. */
+export function isManagementPermission(permission: Permission): boolean {
+  return MANAGEMENT.has(permission);
+}
+
+/** Whether a key's own `permissions` narrowing lets the permission through (null or absent: no narrowing). */
+export function keyPermits(permissions: readonly Permission[] | null | undefined, permission: Permission): boolean {
+  return permissions === null || permissions === undefined || permissions.includes(permission);
 }
 
 /** True for the `:read` rows: the only ones a key with `access: read` can ever get. */

@@ -112,6 +112,7 @@ export function keyRecord(overrides: Partial<KeyRecord> = {}): KeyRecord {
     name: 'key',
     access: 'read',
     statusPageIds: null,
+    permissions: null,
     expiresAt: null,
     allowedIps: null,
     prefix: 'sp_org_',

@@ -58,7 +58,8 @@ export class AccessView {
     switch (event.type) {
       case 'KeyCreated':
       case 'KeyRevoked':
-      case 'KeyRolled': {
+      case 'KeyRolled':
+      case 'KeyNarrowed': {
         const prev = this.keys.get(id) ?? null;
         const next = reduceKey(prev, event);
         const holder = next.keyHash === null ? undefined : this.keysByHash.get(next.keyHash);
@@ -275,6 +276,7 @@ export class AccessView {
 function freezeKey(key: KeyRecord): void {
   if (key.statusPageIds !== null) Object.freeze(key.statusPageIds);
   if (key.allowedIps !== null) Object.freeze(key.allowedIps);
+  if (key.permissions != null) Object.freeze(key.permissions);
   Object.freeze(key);
 }
 

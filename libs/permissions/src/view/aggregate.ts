@@ -2,6 +2,7 @@ import {
   memberAggregateId,
   type AccessEvent,
   type KeyCreatedEvent,
+  type KeyNarrowedEvent,
   type KeyRevokedEvent,
   type KeyRolledEvent,
   type MemberRemovedEvent,
@@ -12,7 +13,7 @@ import {
 } from '@sp/contracts';
 import type { AggregateKind } from './view.records';
 
-export type KeyEvent = KeyCreatedEvent | KeyRevokedEvent | KeyRolledEvent;
+export type KeyEvent = KeyCreatedEvent | KeyRevokedEvent | KeyRolledEvent | KeyNarrowedEvent;
 export type MemberEvent = MemberUpsertedEvent | MemberRemovedEvent;
 export type PageEvent = StatusPageUpsertedEvent | StatusPageRemovedEvent;
 export type OrgEvent = OrgUpsertedEvent;
@@ -23,6 +24,7 @@ export function aggregateKind(event: AccessEvent): AggregateKind {
     case 'KeyCreated':
     case 'KeyRevoked':
     case 'KeyRolled':
+    case 'KeyNarrowed':
       return 'key';
     case 'MemberUpserted':
     case 'MemberRemoved':
@@ -44,6 +46,7 @@ export function aggregateIdOf(event: AccessEvent): string {
     case 'KeyCreated':
     case 'KeyRevoked':
     case 'KeyRolled':
+    case 'KeyNarrowed':
       return event.payload.keyId;
     case 'MemberUpserted':
     case 'MemberRemoved':

@@ -20,6 +20,7 @@ export function applyToRecord(current: ViewRecord | null, event: AccessEvent): V
     case 'KeyCreated':
     case 'KeyRevoked':
     case 'KeyRolled':
+    case 'KeyNarrowed':
       return reduceKey(current as KeyRecord | null, event);
     case 'MemberUpserted':
     case 'MemberRemoved':

@@ -9,7 +9,9 @@ import type { KeyRecord } from './view.records';
  * - `KeyRevoked` sets `revoked` for good; seen before `KeyCreated` it leaves a tombstone
  *   (keyHash null) that the older `KeyCreated` can no longer fill, so the key stays unusable;
  * - `KeyRolled` sets `replacedBy` and `graceEndsAt` (a later roll can only shorten the grace;
- *   the engine also caps it at `expiresAt`).
+ *   the engine also caps it at `expiresAt`);
+ * - `KeyNarrowed` keeps only the pages it names of the key's `statusPageIds` (never widens: a key
+ *   with no narrowing, or a tombstone, is narrowed to the named pages it already had, or none).
  * @throws if `current` is another key's record.
  */
 export function reduceKey(current: KeyRecord | null, event: KeyEvent): KeyRecord {
@@ -34,6 +36,8 @@ export function reduceKey(current: KeyRecord | null, event: KeyEvent): KeyRecord
         name: p.name,
         access: p.access,
         statusPageIds: p.statusPageIds === null ? null : [...p.statusPageIds],
+        // Absent in events published before keys had permissions: no narrowing.
+        permissions: p.permissions == null ? null : [...p.permissions],
         expiresAt: p.expiresAt,
         allowedIps: p.allowedIps === null ? null : [...p.allowedIps],
         prefix: p.prefix,
@@ -47,6 +51,12 @@ export function reduceKey(current: KeyRecord | null, event: KeyEvent): KeyRecord
     }
     case 'KeyRevoked':
       return { ...(current ?? keyTombstone(event.payload.keyId, event.orgId)), version: event.aggregateVersion, revoked: true };
+    case 'KeyNarrowed': {
+      const base = current ?? keyTombstone(event.payload.keyId, event.orgId);
+      const keep = new Set(event.payload.statusPageIds);
+      const statusPageIds = (base.statusPageIds ?? [...keep]).filter((id) => keep.has(id));
+      return { ...base, version: event.aggregateVersion, statusPageIds };
+    }
     case 'KeyRolled': {
       const base = current ?? keyTombstone(event.payload.keyId, event.orgId);
       return {
@@ -71,6 +81,7 @@ function keyTombstone(keyId: string, orgId: string): KeyRecord {
     name: null,
     access: 'read',
     statusPageIds: null,
+    permissions: null,
     expiresAt: null,
     allowedIps: null,
     prefix: null,

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { accessEventSchema } from '@sp/contracts';
+import type { KeyEvent } from './aggregate';
 import type { AccessEvent } from '@sp/contracts';
 import {
   hashOf,
@@ -27,6 +30,23 @@ function deepFreeze<T>(value: T): T {
 }
 
 describe('reduceKey', () => {
+  it('KeyNarrowed keeps only the named pages of the narrowing, never widens, and a page named again is not reached', () => {
+    const created = reduceKey(null, keyCreated('o1', 'k1', 1, { statusPageIds: ['p1', 'p2'] }));
+    const narrowed = reduceKey(created, keyNarrowedEvent('o1', 'k1', 2, ['p2', 'p3']));
+    expect(narrowed.statusPageIds).toEqual(['p2']);
+    expect(reduceKey(narrowed, keyNarrowedEvent('o1', 'k1', 3, [])).statusPageIds).toEqual([]);
+    // Replayed: a no-op.
+    expect(reduceKey(narrowed, keyNarrowedEvent('o1', 'k1', 2, ['p1', 'p2']))).toBe(narrowed);
+  });
+
+  it('carries the key permissions of KeyCreated; an event without the field (published before it existed) narrows nothing', () => {
+    const narrowed = keyCreated('o1', 'k1', 1, { permissions: ['incident:read'] });
+    expect(reduceKey(null, narrowed).permissions).toEqual(['incident:read']);
+    const old = keyCreated('o1', 'k2', 1);
+    delete (old.payload as { permissions?: unknown }).permissions;
+    expect(reduceKey(null, old).permissions).toBeNull();
+  });
+
   it('creates the record from KeyCreated', () => {
     const event = deepFreeze(keyCreated('o1', 'k1', 1, { type: 'user', userId: 'u1', access: 'read_write', statusPageIds: ['p1'], allowedIps: ['10.0.0.0/8'] }));
     expect(reduceKey(null, event)).toEqual({
@@ -39,6 +59,7 @@ describe('reduceKey', () => {
       name: 'key k1',
       access: 'read_write',
       statusPageIds: ['p1'],
+      permissions: null,
       expiresAt: null,
       allowedIps: ['10.0.0.0/8'],
       prefix: 'sp_org_',
@@ -211,3 +232,10 @@ describe('aggregates', () => {
     expect(() => applyToRecord(org, keyRevoked('o1', 'k1', 2))).toThrow();
   });
 });
+
+function keyNarrowedEvent(orgId: string, keyId: string, version: number, statusPageIds: string[]): KeyEvent {
+  return accessEventSchema.parse({
+    id: randomUUID(), schemaVersion: 1, orgId, aggregateId: keyId, aggregateVersion: version,
+    occurredAt: '2025-01-01T00:00:00.000Z', type: 'KeyNarrowed', payload: { keyId, statusPageIds },
+  }) as KeyEvent;
+}

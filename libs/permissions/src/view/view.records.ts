@@ -1,4 +1,4 @@
-import type { KeyAccess, KeyType, OrgRole, PageRole } from '@sp/contracts';
+import type { KeyAccess, KeyType, OrgRole, PageRole, Permission } from '@sp/contracts';
 
 /**
  * Records of the materialized access view, one per aggregate. Each carries the `version` (the
@@ -17,6 +17,11 @@ export interface KeyRecord {
   name: string | null;
   access: KeyAccess;
   statusPageIds: string[] | null;
+  /**
+   * The key's own narrowing to these permissions (null: none). Optional because records stored or
+   * snapshotted before the field existed lack it; absent means null.
+   */
+  permissions?: Permission[] | null;
   /** ISO 8601 */
   expiresAt: string | null;
   allowedIps: string[] | null;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, keyAccessSchema, keyTypeSchema } from '../../access/vocabulary';
+import { idSchema, keyAccessSchema, KEY_PERMISSIONS, keyTypeSchema } from '../../access/vocabulary';
 import { defineEvent } from '../envelope';
 
 /**
@@ -17,6 +17,8 @@ export const keyCreatedEventSchema = defineEvent(
     name: z.string().min(1).max(200),
     access: keyAccessSchema,
     statusPageIds: z.array(idSchema).nullable(),
+    /** The key's narrowing to these permissions; null or absent (events before the field) = none. */
+    permissions: z.array(z.enum(KEY_PERMISSIONS)).min(1).nullable().optional(),
     expiresAt: z.iso.datetime().nullable(),
     allowedIps: z.array(z.string().min(1).max(64)).nullable(),
     prefix: z.string().min(1).max(20),
