@@ -7,6 +7,7 @@ import { createLoggerModule, eventSignerProvider, HealthController, kafkaPublish
 import { ApiKey, ApiKeySchema } from './api-keys/api-key.schema';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
+import { AccessControl } from './auth/access-control.service';
 import { keyServiceEnvSchema, type KeyServiceEnv } from './config/env.schema';
 import { KafkaReadiness } from './health/key-service.health';
 import { Member, MemberSchema } from './members/member.schema';
@@ -69,6 +70,7 @@ const env = validateEnv(keyServiceEnvSchema);
     StatusPagesService,
     MembersService,
     ApiKeysService,
+    AccessControl,
     MongoReadiness,
     KafkaReadiness,
     readinessIndicators(MongoReadiness, KafkaReadiness),

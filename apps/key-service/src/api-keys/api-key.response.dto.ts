@@ -1,6 +1,6 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { KEY_ACCESS } from '@sp/contracts';
+import { KEY_ACCESS, KEY_PERMISSIONS, REVOCATION_REASONS } from '@sp/contracts';
 import { consistencyToken, dateTime } from '../common/responses';
 
 /** Metadata only: never the key nor its hash (see toKeyResponse). */
@@ -13,6 +13,7 @@ export const apiKeyResponseSchema = z
     name: z.string(),
     access: z.enum(KEY_ACCESS),
     statusPageIds: z.array(z.string()).nullable(),
+    permissions: z.array(z.enum(KEY_PERMISSIONS)).nullable().describe('The key is narrowed to these permissions (null: its role or access level rights)'),
     expiresAt: dateTime().nullable(),
     allowedIps: z.array(z.string()).nullable(),
     prefix: z.string(),
@@ -20,6 +21,13 @@ export const apiKeyResponseSchema = z
     display: z.string().describe('prefix…last4, how the key is shown after creation'),
     status: z.enum(['active', 'revoked', 'expired']),
     revokedAt: dateTime().nullable(),
+    revocation: z
+      .object({
+        reason: z.enum(REVOCATION_REASONS),
+        report: z.object({ url: z.string().nullable(), source: z.string().nullable() }).nullable(),
+      })
+      .nullable()
+      .describe('Why the key was revoked: revoked (by request), leaked (secret scanning, with the report) or member_removed'),
     graceEndsAt: dateTime().nullable(),
     replacedBy: z.string().min(1).nullable(),
     rolledFrom: z.string().min(1).nullable(),

@@ -1,5 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type { KeyAccess, KeyType } from '@sp/contracts';
+import type { KeyAccess, KeyPermission, KeyType, RevocationReason } from '@sp/contracts';
 import { OutboxFields } from '../outbox/outbox.fields';
 
 /** An API key's metadata. The key itself is never stored: only its HMAC-SHA256 (`keyHash`). */
@@ -26,6 +26,10 @@ export class ApiKey extends OutboxFields {
   @Prop({ type: [String], default: null })
   statusPageIds!: string[] | null;
 
+  /** The key's narrowing to these permissions; null (or absent on older documents): none. */
+  @Prop({ type: [String], default: null })
+  permissions!: KeyPermission[] | null;
+
   @Prop({ type: String, default: null })
   expiresAt!: string | null;
 
@@ -43,6 +47,14 @@ export class ApiKey extends OutboxFields {
 
   @Prop({ type: String, default: null })
   revokedAt!: string | null;
+
+  /** Why it was revoked (absent on keys revoked before reasons were kept: `revoked`). */
+  @Prop({ type: String, default: null })
+  revokedReason!: RevocationReason | null;
+
+  /** For a leaked key: where the reporter found it. */
+  @Prop({ type: Object, default: null })
+  revocationReport!: { url: string | null; source: string | null } | null;
 
   @Prop({ type: String, default: null })
   graceEndsAt!: string | null;

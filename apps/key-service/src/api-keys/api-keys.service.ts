@@ -3,18 +3,27 @@ import { ConfigService } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { generateApiKey, hashApiKey, newKeyId } from '@sp/api-keys';
-import { KEY_CREATED, KEY_REVOKED, KEY_ROLLED, type Actor, type KeyType } from '@sp/contracts';
+import { KEY_CREATED, KEY_NARROWED, KEY_REVOKED, KEY_ROLLED, type Actor, type KeyType, type RevocationReason } from '@sp/contracts';
 import { validationError } from '@sp/platform';
+import { AccessControl } from '../auth/access-control.service';
+import type { Caller } from '../auth/caller';
 import { conflict, notFound } from '../common/errors';
 import type { KeyServiceEnv } from '../config/env.schema';
 import { MembersService } from '../members/members.service';
+import type { OrgKeyPolicy } from '../orgs/org.schema';
 import { OrgsService } from '../orgs/orgs.service';
 import { AggregateWriter, buildEvent } from '../outbox/aggregate.writer';
 import { StatusPagesService } from '../status-pages/status-pages.service';
 import { ApiKey } from './api-key.schema';
 import type { CreateApiKeyRequest } from './create-api-key.request.dto';
 
-type KeyConfig = Pick<ApiKey, 'name' | 'access' | 'statusPageIds' | 'expiresAt' | 'allowedIps'>;
+type KeyConfig = Pick<ApiKey, 'name' | 'access' | 'statusPageIds' | 'permissions' | 'expiresAt' | 'allowedIps'>;
+
+/** Where a leaked key was found (secret-scanning reports). */
+export interface LeakReport {
+  url: string | null;
+  source: string | null;
+}
 
 @Injectable()
 export class ApiKeysService {
@@ -26,46 +35,98 @@ export class ApiKeysService {
     private readonly pages: StatusPagesService,
     private readonly members: MembersService,
     private readonly writer: AggregateWriter,
+    private readonly access: AccessControl,
     config: ConfigService<KeyServiceEnv, true>,
   ) {
     this.pepper = config.get('API_KEY_PEPPER', { infer: true });
   }
 
-  async createOrgKey(orgId: string, body: CreateApiKeyRequest, actor: Actor) {
-    await this.orgs.require(orgId);
+  async createOrgKey(orgId: string, body: CreateApiKeyRequest, caller: Caller) {
+    const org = await this.orgs.require(orgId);
+    await this.access.require(orgId, caller, 'api_key:manage');
     await this.checkPages(orgId, body.statusPageIds ?? null);
-    return this.issue(orgId, 'org', null, toConfig(body), null, actor);
+    return this.issue(orgId, 'org', null, withPolicy(toConfig(body), 'org', org.keyPolicy), null, caller.actor);
   }
 
-  async createUserKey(orgId: string, userId: string, body: CreateApiKeyRequest, actor: Actor) {
-    await this.orgs.require(orgId);
+  /** Any member may create their own user keys; someone else's need `api_key:manage`. */
+  async createUserKey(orgId: string, userId: string, body: CreateApiKeyRequest, caller: Caller) {
+    const org = await this.orgs.require(orgId);
+    await this.access.memberOf(orgId, caller);
+    if (caller.actingUserId !== userId) await this.access.require(orgId, caller, 'api_key:manage');
     await this.members.requireActive(orgId, userId);
     await this.checkPages(orgId, body.statusPageIds ?? null);
-    return this.issue(orgId, 'user', userId, toConfig(body), null, actor);
+    return this.issue(orgId, 'user', userId, withPolicy(toConfig(body), 'user', org.keyPolicy), null, caller.actor);
   }
 
-  async list(orgId: string) {
+  /** Every key of the org; a member without `api_key:manage` sees only their own user keys. */
+  async list(orgId: string, caller: Caller) {
     await this.orgs.require(orgId);
-    const keys = await this.keys.find({ orgId }).sort({ createdAt: -1 }).limit(1000).lean<ApiKey[]>().exec();
+    const all = await this.access.holds(orgId, caller, 'api_key:manage');
+    const filter = all ? { orgId } : { orgId, type: 'user', userId: caller.actingUserId };
+    const keys = await this.keys.find(filter).sort({ createdAt: -1 }).limit(1000).lean<ApiKey[]>().exec();
     return keys.map((k) => toKeyResponse(k));
   }
 
-  async get(keyId: string) {
-    return toKeyResponse(await this.require(keyId));
+  async get(keyId: string, caller: Caller) {
+    return toKeyResponse(await this.requireFor(keyId, caller));
   }
 
-  /** Revocation is a state and idempotent: revoking twice answers the same and emits one event. */
-  async revoke(keyId: string, actor: Actor) {
-    const existing = await this.require(keyId);
-    const result = await this.writer.write(this.keys, keyId, existing.orgId, (current, version) => {
+  /** The key, if the caller may act on it (its own user key, or `api_key:manage`); else 404 or 403. */
+  async requireFor(keyId: string, caller: Caller): Promise<ApiKey> {
+    const key = await this.require(keyId);
+    await this.access.requireKeyOwnerOr(key, caller);
+    return key;
+  }
+
+  /**
+   * Revocation is a state and idempotent: revoking twice answers the same and emits one event. The
+   * reason (and a leak's report) is kept with the key and travels in the event, into the audit log.
+   */
+  async revoke(keyId: string, caller: Caller, reason: RevocationReason = 'revoked', report: LeakReport | null = null) {
+    const existing = await this.requireFor(keyId, caller);
+    const result = await this.revokeKey(existing, caller.actor, reason, report);
+    return { ...toKeyResponse(result.doc), consistencyToken: result.consistencyToken };
+  }
+
+  /** Revokes a key (no check of the caller: the callers decide); no change when already revoked. */
+  revokeKey(key: Pick<ApiKey, '_id' | 'orgId'>, actor: Actor, reason: RevocationReason, report: LeakReport | null) {
+    const keyId = key._id;
+    return this.writer.write(this.keys, keyId, key.orgId, (current, version) => {
       if (!current) throw notFound(`api key ${keyId}`);
       if (current.revokedAt) return null;
       return {
-        set: { revokedAt: new Date().toISOString(), updatedAt: new Date() },
-        event: buildEvent(KEY_REVOKED, { orgId: current.orgId, aggregateId: keyId, aggregateVersion: version, actor }, { keyId }),
+        set: { revokedAt: new Date().toISOString(), revokedReason: reason, revocationReport: report, updatedAt: new Date() },
+        event: buildEvent(
+          KEY_REVOKED,
+          { orgId: current.orgId, aggregateId: keyId, aggregateVersion: version, actor },
+          { keyId, reason, ...(report !== null ? { report } : {}) },
+        ),
       };
     });
-    return { ...toKeyResponse(result.doc), consistencyToken: result.consistencyToken };
+  }
+
+  /** A member left the org: every live user key of theirs there is revoked for good (reason member_removed). */
+  async revokeUserKeys(orgId: string, userId: string, actor: Actor): Promise<number> {
+    const live = await this.keys.find({ orgId, type: 'user', userId, revokedAt: null }, { _id: 1, orgId: 1 }).lean<ApiKey[]>().exec();
+    const results = await Promise.all(live.map((k) => this.revokeKey(k, actor, 'member_removed', null)));
+    return results.filter((r) => r.changed).length;
+  }
+
+  /** A status page left the org: keys narrowed to it lose it for good (a page that comes back is not reached). */
+  async dropPage(orgId: string, pageId: string, actor: Actor): Promise<void> {
+    const narrowed = await this.keys.find({ orgId, statusPageIds: pageId, revokedAt: null }, { _id: 1 }).lean<ApiKey[]>().exec();
+    await Promise.all(
+      narrowed.map((k) =>
+        this.writer.write(this.keys, k._id, orgId, (current, version) => {
+          if (!current || !current.statusPageIds?.includes(pageId)) return null;
+          const statusPageIds = current.statusPageIds.filter((id) => id !== pageId);
+          return {
+            set: { statusPageIds, updatedAt: new Date() },
+            event: buildEvent(KEY_NARROWED, { orgId, aggregateId: k._id, aggregateVersion: version, actor }, { keyId: k._id, statusPageIds }),
+          };
+        }),
+      ),
+    );
   }
 
   /**
@@ -73,14 +134,16 @@ export class ApiKeysService {
    * never past its own expiry. The new key is written first: a crash in between leaves the old key
    * fully working rather than cut short.
    */
-  async roll(keyId: string, gracePeriodSeconds: number, actor: Actor) {
-    const old = await this.require(keyId);
+  async roll(keyId: string, gracePeriodSeconds: number, caller: Caller) {
+    const actor = caller.actor;
+    const old = await this.requireFor(keyId, caller);
     const status = keyStatus(old);
     if (status !== 'active') throw conflict(`api key ${keyId} is ${status} and cannot be rolled`);
     if (old.replacedBy) throw conflict(`api key ${keyId} was already rolled (replaced by ${old.replacedBy})`);
     if (old.type === 'user') await this.members.requireActive(old.orgId, old.userId as string);
 
-    const issued = await this.issue(old.orgId, old.type, old.userId, old, keyId, actor);
+    const org = await this.orgs.require(old.orgId);
+    const issued = await this.issue(old.orgId, old.type, old.userId, withPolicy(old, old.type, org.keyPolicy), keyId, actor);
     const graceEnd = new Date(Date.now() + gracePeriodSeconds * 1000);
     const graceEndsAt = (old.expiresAt && new Date(old.expiresAt) < graceEnd ? new Date(old.expiresAt) : graceEnd).toISOString();
     await this.writer.write(this.keys, keyId, old.orgId, (current, version) => {
@@ -119,15 +182,15 @@ export class ApiKeysService {
       const now = new Date();
       const fields = {
         orgId, type, userId, name: cfg.name, access: cfg.access,
-        statusPageIds: cfg.statusPageIds ?? null, expiresAt: cfg.expiresAt ?? null, allowedIps: cfg.allowedIps ?? null,
-        keyHash, prefix, last4, revokedAt: null, graceEndsAt: null, replacedBy: null, rolledFrom, lastUsedAt: null,
+        statusPageIds: cfg.statusPageIds ?? null, permissions: cfg.permissions ?? null, expiresAt: cfg.expiresAt ?? null, allowedIps: cfg.allowedIps ?? null,
+        keyHash, prefix, last4, revokedAt: null, revokedReason: null, revocationReport: null, graceEndsAt: null, replacedBy: null, rolledFrom, lastUsedAt: null,
         createdAt: now, updatedAt: now,
       };
       return {
         set: fields,
         event: buildEvent(KEY_CREATED, { orgId, aggregateId: keyId, aggregateVersion: version, actor }, {
           keyId, keyHash, type, userId, name: cfg.name, access: cfg.access,
-          statusPageIds: fields.statusPageIds, expiresAt: fields.expiresAt, allowedIps: fields.allowedIps,
+          statusPageIds: fields.statusPageIds, permissions: fields.permissions, expiresAt: fields.expiresAt, allowedIps: fields.allowedIps,
           prefix, last4, rolledFrom,
         }),
       };
@@ -142,9 +205,29 @@ function toConfig(body: CreateApiKeyRequest): KeyConfig {
     name: body.name,
     access: body.access,
     statusPageIds: body.statusPageIds ?? null,
+    permissions: body.permissions ?? null,
     expiresAt: body.expiresAt ?? null,
     allowedIps: body.allowedIps ?? null,
   };
+}
+
+/**
+ * The org's key policy applied to a new or rolled key (DESIGN.md "Keys"): with `maxLifetimeDays` a
+ * key without `expiresAt` gets now + that many days and a later one is refused; with
+ * `orgKeyMaxAccess: read` an org key may not be `read_write`. 400 naming the field.
+ */
+export function withPolicy(cfg: KeyConfig, type: KeyType, policy: OrgKeyPolicy | null | undefined, now = Date.now()): KeyConfig {
+  if (!policy) return cfg;
+  if (type === 'org' && policy.orgKeyMaxAccess === 'read' && cfg.access === 'read_write') {
+    throw validationError([{ field: 'access', reason: "the org's key policy allows org keys read access at most" }]);
+  }
+  if (policy.maxLifetimeDays == null) return cfg;
+  const latest = now + policy.maxLifetimeDays * 86_400_000;
+  if (cfg.expiresAt === null) return { ...cfg, expiresAt: new Date(latest).toISOString() };
+  if (Date.parse(cfg.expiresAt) > latest) {
+    throw validationError([{ field: 'expiresAt', reason: `the org's key policy allows keys at most ${policy.maxLifetimeDays} days (until ${new Date(latest).toISOString()})` }]);
+  }
+  return cfg;
 }
 
 export type KeyStatus = 'active' | 'revoked' | 'expired';
@@ -166,6 +249,7 @@ export function toKeyResponse(k: ApiKey) {
     name: k.name,
     access: k.access,
     statusPageIds: k.statusPageIds,
+    permissions: k.permissions ?? null,
     expiresAt: k.expiresAt,
     allowedIps: k.allowedIps,
     prefix: k.prefix,
@@ -173,6 +257,7 @@ export function toKeyResponse(k: ApiKey) {
     display: `${k.prefix}…${k.last4}`,
     status: keyStatus(k),
     revokedAt: k.revokedAt,
+    revocation: k.revokedAt ? { reason: k.revokedReason ?? 'revoked', report: k.revocationReport ?? null } : null,
     graceEndsAt: k.graceEndsAt,
     replacedBy: k.replacedBy,
     rolledFrom: k.rolledFrom,

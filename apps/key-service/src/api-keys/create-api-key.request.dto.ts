@@ -1,7 +1,7 @@
 import ipaddr from 'ipaddr.js';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { idSchema, KEY_ACCESS } from '@sp/contracts';
+import { idSchema, KEY_ACCESS, KEY_PERMISSIONS, MANAGEMENT_PERMISSIONS, PERMISSIONS, type KeyPermission } from '@sp/contracts';
 import { nameSchema } from '../orgs/upsert-org.request.dto';
 
 /** A CIDR (v4 or v6) or a bare address; returns a normalised CIDR or null when invalid. */
@@ -34,6 +34,15 @@ const futureDate = z
   .refine((d) => d.getTime() > Date.now(), 'must be in the future')
   .transform((d) => d.toISOString());
 
+/** One permission name a key may be narrowed to: a row of the table, but never a management right. */
+const keyPermission = z.string({ error: 'must be a permission name' }).superRefine((value, ctx) => {
+  if ((MANAGEMENT_PERMISSIONS as readonly string[]).includes(value)) {
+    ctx.addIssue({ code: 'custom', message: `${value} is a right of people on the admin contract; no key may hold it` });
+  } else if (!(PERMISSIONS as readonly string[]).includes(value)) {
+    ctx.addIssue({ code: 'custom', message: `unknown permission "${value.slice(0, 60)}"; one of ${KEY_PERMISSIONS.join(', ')}` });
+  }
+});
+
 const narrowing = {
   name: nameSchema,
   statusPageIds: z
@@ -41,6 +50,13 @@ const narrowing = {
     .min(1, 'must name at least one status page (omit it for every page)')
     .max(1000)
     .transform((ids) => [...new Set(ids)])
+    .nullable()
+    .optional(),
+  permissions: z
+    .array(keyPermission, { error: 'must be an array of permission names' })
+    .min(1, 'must name at least one permission (omit it for the role or access level rights)')
+    .max(KEY_PERMISSIONS.length * 4)
+    .transform((names) => [...new Set(names)] as KeyPermission[])
     .nullable()
     .optional(),
   expiresAt: futureDate.nullable().optional(),

@@ -57,6 +57,11 @@ export class MembersService {
     return { member: toMemberResponse(result.doc), consistencyToken: result.consistencyToken };
   }
 
+  /** The membership (active or removed), or null. */
+  find(orgId: string, userId: string): Promise<Member | null> {
+    return this.members.findById(memberAggregateId(orgId, userId)).lean<Member>().exec();
+  }
+
   /** The active membership, or 404. */
   async requireActive(orgId: string, userId: string): Promise<Member> {
     const member = await this.members.findById(memberAggregateId(orgId, userId)).lean<Member>().exec();
@@ -67,6 +72,11 @@ export class MembersService {
 
 function samePageRoles(a: { pageId: string; role: string }[], b: { pageId: string; role: string }[]): boolean {
   return a.length === b.length && a.every((x, i) => x.pageId === b[i].pageId && x.role === b[i].role);
+}
+
+/** Whether a membership holds the owner role, at org level or on any page. */
+export function holdsOwner(m: { role: OrgRole | null; pageRoles: { role: PageRole }[] } | null): boolean {
+  return m !== null && (m.role === 'owner' || m.pageRoles.some((p) => p.role === 'owner'));
 }
 
 export function toMemberResponse(m: Member) {

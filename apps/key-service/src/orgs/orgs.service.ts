@@ -4,7 +4,7 @@ import type { Model } from 'mongoose';
 import { ORG_UPSERTED, type Actor } from '@sp/contracts';
 import { notFound } from '../common/errors';
 import { AggregateWriter, buildEvent } from '../outbox/aggregate.writer';
-import { Org } from './org.schema';
+import { Org, type OrgKeyPolicy } from './org.schema';
 
 @Injectable()
 export class OrgsService {
@@ -27,6 +27,13 @@ export class OrgsService {
     return { created, org: toOrgResponse(result.doc), consistencyToken: result.consistencyToken };
   }
 
+  /** Sets the org's key policy as a whole; keys already issued keep their settings. */
+  async setKeyPolicy(orgId: string, policy: OrgKeyPolicy) {
+    const res = await this.orgs.updateOne({ _id: orgId }, { $set: { keyPolicy: policy, updatedAt: new Date() } }).exec();
+    if (res.matchedCount === 0) throw notFound(`org ${orgId}`);
+    return { orgId, keyPolicy: policy };
+  }
+
   async require(orgId: string): Promise<Org> {
     const org = await this.orgs.findById(orgId).lean<Org>().exec();
     if (!org) throw notFound(`org ${orgId}`);
@@ -35,5 +42,12 @@ export class OrgsService {
 }
 
 export function toOrgResponse(org: Org) {
-  return { id: org._id, name: org.name, version: org.version, createdAt: org.createdAt, updatedAt: org.updatedAt };
+  return {
+    id: org._id,
+    name: org.name,
+    version: org.version,
+    createdAt: org.createdAt,
+    updatedAt: org.updatedAt,
+    keyPolicy: { maxLifetimeDays: org.keyPolicy?.maxLifetimeDays ?? null, orgKeyMaxAccess: org.keyPolicy?.orgKeyMaxAccess ?? null },
+  };
 }

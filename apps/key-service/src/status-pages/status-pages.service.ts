@@ -32,7 +32,9 @@ export class StatusPagesService {
   }
 
   /** Removes a page from its org (idempotent). Keys narrowed to it lose it; nothing else changes. */
-  async remove(orgId: string, pageId: string, actor: Actor) {
+  async remove(orgId: string, pageId: string, actor: Actor, beforeRemoval: () => Promise<void> = async () => undefined) {
+    const existing = await this.pages.findById(pageId).lean<StatusPage>().exec();
+    if (existing && existing.orgId === orgId && !existing.removed) await beforeRemoval();
     const result = await this.writer.write(this.pages, pageId, orgId, (current, version) => {
       if (!current || current.orgId !== orgId) throw notFound(`status page ${pageId} of org ${orgId}`);
       if (current.removed) return null;

@@ -4,7 +4,9 @@ import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { ApiErrorResponses } from '@sp/platform';
 import { ApiKeysService } from '../api-keys/api-keys.service';
+import { AccessControl } from '../auth/access-control.service';
 import { AdminGuard } from '../auth/admin.guard';
+import { ApiActingUser, CurrentCaller, type Caller } from '../auth/caller';
 import { KeyParams, OrgParams } from '../common/params';
 import { ApiAdminErrors, dateTime } from '../common/responses';
 import { OrgsService } from '../orgs/orgs.service';
@@ -27,6 +29,7 @@ class AuditLogResponseDto extends createZodDto(
 @ApiTags('audit')
 @ApiBearerAuth()
 @ApiAdminErrors()
+@ApiActingUser()
 @UseGuards(AdminGuard)
 @Controller('v1')
 export class UsageController {
@@ -34,14 +37,16 @@ export class UsageController {
     private readonly audit: AuditLogRepository,
     private readonly keys: ApiKeysService,
     private readonly orgs: OrgsService,
+    private readonly access: AccessControl,
   ) {}
 
   @Get('api-keys/:keyId/usage')
   @ApiOperation({ summary: 'Recent uses of a key, allowed and denied (when, route, decision, address)' })
   @ApiResponse({ status: 200, type: KeyUsageResponseDto.Output })
   @ApiErrorResponses({ 404: 'No such key' })
-  async usage(@Param() { keyId }: KeyParams, @Query() q: LimitQuery) {
-    const key = await this.keys.require(keyId);
+  async usage(@Param() { keyId }: KeyParams, @Query() q: LimitQuery, @CurrentCaller() caller: Caller) {
+    // Its owner or api_key:manage.
+    const key = await this.keys.requireFor(keyId, caller);
     return { keyId, lastUsedAt: key.lastUsedAt ? new Date(key.lastUsedAt).toISOString() : null, uses: await this.audit.usageOfKey(keyId, q.limit) };
   }
 
@@ -49,8 +54,9 @@ export class UsageController {
   @ApiOperation({ summary: "The org's lifecycle changes (with actor and time) and key usage, newest first" })
   @ApiResponse({ status: 200, type: AuditLogResponseDto.Output })
   @ApiErrorResponses({ 404: 'No such org' })
-  async auditLog(@Param() { orgId }: OrgParams, @Query() q: LimitQuery) {
+  async auditLog(@Param() { orgId }: OrgParams, @Query() q: LimitQuery, @CurrentCaller() caller: Caller) {
     await this.orgs.require(orgId);
+    await this.access.require(orgId, caller, 'api_key:manage');
     return { orgId, entries: await this.audit.auditLog(orgId, q.limit) };
   }
 }

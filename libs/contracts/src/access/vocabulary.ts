@@ -37,9 +37,11 @@ export const MANAGEMENT_PERMISSIONS = ['member:write', 'api_key:manage'] as cons
 export type ManagementPermission = (typeof MANAGEMENT_PERMISSIONS)[number];
 
 /** The permissions a key's `permissions` narrowing may name: every row but the management rights. */
-export const KEY_PERMISSIONS = PERMISSIONS.filter(
-  (p): p is Exclude<Permission, ManagementPermission> => !(MANAGEMENT_PERMISSIONS as readonly string[]).includes(p),
-);
+export type KeyPermission = Exclude<Permission, ManagementPermission>;
+export const KEY_PERMISSIONS = PERMISSIONS.filter((p): p is KeyPermission => !(MANAGEMENT_PERMISSIONS as readonly string[]).includes(p)) as [
+  KeyPermission,
+  ...KeyPermission[],
+];
 
 /** Ids of orgs, pages, users and keys: URL-safe, no '.', '$' or '/'. */
 export const idSchema = z
