@@ -24,9 +24,8 @@ export class KeyUsageConsumer implements OnApplicationBootstrap, OnApplicationSh
     });
   }
 
-  /** Not awaited: HTTP listens (not ready) while the group is joined, which after a crash waits out the dead member's session. */
-  onApplicationBootstrap(): void {
-    this.consumer.startInBackground();
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
