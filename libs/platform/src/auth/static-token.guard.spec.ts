@@ -51,3 +51,27 @@ describe('StaticTokenGuard', () => {
     expect(() => new Guard(new ConfigService({ ADMIN_TOKEN: '' }))).toThrow('ADMIN_TOKEN is not set');
   });
 });
+
+describe('StaticTokenGuard failures per address', () => {
+  const limited = StaticTokenGuard({ configKey: 'LIMITED_TOKEN', message: 'nope' });
+  const g = new limited(new ConfigService({ LIMITED_TOKEN: TOKEN, STATIC_TOKEN_MAX_FAILURES_PER_MINUTE: '3' }));
+  const attempt = (ip: string, token: string) => {
+    const headers: Record<string, string> = {};
+    const req = { headers: { authorization: `Bearer ${token}` }, ip };
+    const ctx = { switchToHttp: () => ({ getRequest: () => req, getResponse: () => ({ setHeader: (n: string, v: string) => (headers[n] = v) }) }) } as unknown as ExecutionContext;
+    try {
+      g.canActivate(ctx);
+      return { status: 200, headers };
+    } catch (e) {
+      return { status: (e as { getStatus(): number }).getStatus(), headers };
+    }
+  };
+
+  it('answers 429 with Retry-After after N failures in a minute from one address, even with the right token; other addresses go on', () => {
+    for (let i = 0; i < 3; i++) expect(attempt('10.0.0.1', 'wrong').status).toBe(401);
+    const blocked = attempt('10.0.0.1', TOKEN);
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers['Retry-After'])).toBeGreaterThan(0);
+    expect(attempt('10.0.0.2', TOKEN).status).toBe(200);
+  });
+});
