@@ -4,8 +4,8 @@ import { parse } from 'yaml';
 
 /** The services the image runs; each must start from the image's entrypoint with SERVICE set. */
 export const APP_SERVICES = ['gateway', 'key-service', 'permissions-service', 'status-page-api'] as const;
-/** Ports only the compose network may reach: permissions-service (HTTP, TCP) and status-page-api. */
-const INTERNAL_PORTS = [3002, 3012, 3003];
+/** Ports only the compose network may reach: permissions-service (HTTP, TCP), status-page-api, the gateway's internal port. */
+const INTERNAL_PORTS = [3002, 3012, 3003, 9300];
 
 interface ComposeService {
   image?: string;

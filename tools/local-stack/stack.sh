@@ -121,11 +121,14 @@ PROPS
   stack_log "starting Kafka $KAFKA_VERSION on 127.0.0.1:$kafka_port and mongo-java-server on 127.0.0.1:$mongo_port ($profile, $( [ "$store" = memory ] && echo in memory || echo H2 file))"
   java "${jvm[@]}" -cp "$cp" kafka.Kafka "$dir/server.properties" >"$dir/logs/kafka.out" 2>&1 &
   STACK_PIDS+=($!)
-  java -Xms128m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.io.netty=error \
+  # The fault tests pause and resume the broker and the database by these (SIGSTOP/SIGCONT).
+  export STACK_KAFKA_PID=$!
+  java -Xms128m "-Xmx${STACK_MONGO_HEAP:-1g}" -XX:+UseG1GC -Djava.awt.headless=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.io.netty=error \
     -Dorg.slf4j.simpleLogger.log.de.bwaldvogel.mongo.wire.MongoExceptionHandler=off \
     -cp "$STACK_ROOT/mongo-engine/classes:$STACK_ROOT/mongo-engine/libs/*" LocalMongoServer 127.0.0.1 "$mongo_port" "$store" \
     >"$dir/logs/mongo-engine.log" 2>&1 &
   STACK_PIDS+=($!)
+  export STACK_MONGO_PID=$!
 
   export KAFKA_BROKERS="127.0.0.1:$kafka_port"
   export MONGODB_URI="mongodb://127.0.0.1:$mongo_port"

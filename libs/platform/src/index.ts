@@ -6,6 +6,7 @@ export * from './health/health.controller';
 export * from './kafka/kafka-log';
 export * from './kafka/kafka.publisher';
 export * from './kafka/event-signer';
+export * from './kafka/topic-settings';
 export * from './kafka/ensure-topics';
 export * from './kafka/batch-consumer';
 export * from './http/zod-validation.pipe';

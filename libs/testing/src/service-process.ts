@@ -25,6 +25,11 @@ export class ServiceProcess {
     private readonly nodeArgs: string[] = [],
   ) {}
 
+  /** Whether the process is running (it has not exited or been killed since start). */
+  get alive(): boolean {
+    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   /** The service's process id while it runs (taskset execs node, so it is node's). */
   get pid(): number | undefined {
     return this.child?.pid;

@@ -48,7 +48,7 @@ describe('ApiKeyGuard with an await in the guard path', () => {
       controllers: [PublicApiController],
       providers: [
         { provide: ConfigService, useValue: { get: (name: string) => ENV[name] } },
-        { provide: AccessViewService, useValue: { ready: true, view, isFresh: () => true, waitFor: async () => true } },
+        { provide: AccessViewService, useValue: { ready: true, state: 'fresh', view, isFresh: () => true, waitFor: async () => true } },
         { provide: UsagePublisher, useValue: { record: (u: UsageRecord) => recorded.push({ ...u }) } },
         { provide: UpstreamForwarder, useValue: {} },
         GatewayMetrics,

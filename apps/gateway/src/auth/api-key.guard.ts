@@ -46,23 +46,34 @@ export class ApiKeyGuard implements CanActivate {
     if (policy === undefined) throw notFound(); // deny by default
     const params = req.params as Record<string, string>;
     for (const name in params) if (!ID_PATTERN.test(params[name])) throw notFound();
-    if (!this.views.ready) throw viewNotReady();
+    const state = this.views.state;
+    if (state !== 'fresh') throw state === 'stale' ? viewNotFresh() : viewNotReady();
 
     const clientIp = req.ip;
     const blockedFor = this.limits.authBlocked(clientIp);
     if (blockedFor > 0) throw tooMany('too_many_failed_authentications', blockedFor);
 
-    // A consistency token first: the change it names (a new key, a revocation, a role change) must
-    // be in the view before the key is even looked up.
+    // The key first: only a well-formed key makes the gateway wait for a consistency token, so a
+    // missing key stays a 401 and a forged token cannot hold requests without one. The change the
+    // token names (a revocation, a role change, the creation of this very key) must be in the view
+    // before the decision, so the key is looked up again after any wait: the record read before it
+    // may predate that change.
+    // (lookup is synchronous: nothing can change the view between reading the key and the check.)
+    let key = this.strategy.lookup(req.headers);
     const tokenHeader = req.headers['x-consistency-token'];
-    if (tokenHeader !== undefined) {
+    if (tokenHeader !== undefined && (key !== null || this.strategy.presentsWellFormedKey(req.headers))) {
       const token = typeof tokenHeader === 'string' ? decodeConsistencyToken(tokenHeader) : null;
       if (token === null) throw malformedConsistencyToken();
-      if (!this.views.isFresh(token) && !(await this.views.waitFor(token, this.consistencyWaitMs))) throw viewNotFresh();
+      if (!this.views.isFresh(token)) {
+        if (!(await this.views.waitFor(token, this.consistencyWaitMs))) {
+          // Whether an unknown key exists cannot be told yet; it still counts against its address.
+          if (key === null) this.limits.authFailed(clientIp);
+          throw viewNotFresh();
+        }
+        key = this.strategy.lookup(req.headers);
+      }
     }
-
-    const key = await this.strategy.validate(req);
-    if (key === false) {
+    if (key === null) {
       this.decided(started, 'invalid_api_key');
       this.limits.authFailed(clientIp);
       throw invalidApiKey();

@@ -40,9 +40,18 @@ export class ApiKeyStrategy extends PassportStrategy(Strategy, API_KEY_STRATEGY)
 
   /** The presented key's record, or null for a missing, ambiguous, malformed (format or checksum) or unknown key. */
   lookup(headers: KeyHeaders): KeyRecord | null {
-    const apiKey = headers['x-api-key'];
-    const credential = readPresentedCredential(headers.authorization, Array.isArray(apiKey) ? apiKey.join(', ') : apiKey, { bareAuthorization: true });
-    if (credential.kind !== 'token' || parseApiKey(credential.token) === null) return null;
-    return this.views.view.keyByHash(hashApiKey(credential.token, this.pepper)) ?? null;
+    const key = wellFormedKey(headers);
+    return key === null ? null : (this.views.view.keyByHash(hashApiKey(key, this.pepper)) ?? null);
   }
+
+  /** Whether the request presents one key of valid format and checksum (known or not). */
+  presentsWellFormedKey(headers: KeyHeaders): boolean {
+    return wellFormedKey(headers) !== null;
+  }
+}
+
+function wellFormedKey(headers: KeyHeaders): string | null {
+  const apiKey = headers['x-api-key'];
+  const credential = readPresentedCredential(headers.authorization, Array.isArray(apiKey) ? apiKey.join(', ') : apiKey, { bareAuthorization: true });
+  return credential.kind === 'token' && parseApiKey(credential.token) !== null ? credential.token : null;
 }

@@ -24,6 +24,6 @@ export class KafkaReadiness implements ReadinessIndicator {
   constructor(private readonly indicator: HealthIndicatorService, private readonly publisher: KafkaPublisher) {}
   async check() {
     const session = this.indicator.check('kafka');
-    return this.publisher.isConnected ? session.up() : session.down();
+    return this.publisher.isConnected && this.publisher.topicProblems.length === 0 ? session.up() : session.down({ topicConfiguration: this.publisher.topicProblems.length === 0 ? 'ok' : 'would lose events (see the log)' });
   }
 }

@@ -21,8 +21,9 @@ export class KafkaReadiness implements ReadinessIndicator {
       usageConsumer: this.usage.consumer.isRunning,
       outboxRelayError: this.relay.lastError,
       published: this.relay.published,
+      topicProblems: this.publisher.topicProblems,
     };
-    return this.publisher.isConnected && this.usage.consumer.isRunning && this.relay.lastError === null
+    return this.publisher.isConnected && this.usage.consumer.isRunning && this.relay.lastError === null && this.publisher.topicProblems.length === 0
       ? session.up(details)
       : session.down(details);
   }

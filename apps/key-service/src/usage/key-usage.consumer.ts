@@ -24,8 +24,9 @@ export class KeyUsageConsumer implements OnApplicationBootstrap, OnApplicationSh
     });
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.consumer.start();
+  /** Not awaited: HTTP listens (not ready) while the group is joined, which after a crash waits out the dead member's session. */
+  onApplicationBootstrap(): void {
+    this.consumer.startInBackground();
   }
 
   async onApplicationShutdown(): Promise<void> {

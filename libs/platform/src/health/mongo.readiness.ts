@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MongooseHealthIndicator } from '@nestjs/terminus';
 import type { ReadinessIndicator } from './health.controller';
 
-/** Ready when MongoDB (or FerretDB) answers a ping on the app's mongoose connection. */
+/** Ready when MongoDB (or the local engine) answers a ping on the app's mongoose connection. */
 @Injectable()
 export class MongoReadiness implements ReadinessIndicator {
   constructor(private readonly mongoose: MongooseHealthIndicator) {}

@@ -33,6 +33,11 @@ export class HttpErrorsFilter implements ExceptionFilter {
       res.status(413).json({ error: 'payload_too_large', message: 'body: too large' });
       return;
     }
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn(`database unavailable: ${(exception as Error).message}`);
+      res.status(HttpStatus.SERVICE_UNAVAILABLE).setHeader('Retry-After', '5').json({ error: 'database_unavailable' });
+      return;
+    }
     if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
       res.status(e.status).json({ error: 'bad_request', message: e.message ?? 'bad request' });
       return;
@@ -40,6 +45,16 @@ export class HttpErrorsFilter implements ExceptionFilter {
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     res.status(HttpStatus.INTERNAL_SERVER_ERROR).json({ error: 'internal_error' });
   }
+}
+
+/** The driver could not reach the database (down, unreachable, not answering): the request may be retried. */
+export function isDatabaseUnavailable(exception: unknown): boolean {
+  const names = new Set(['MongoServerSelectionError', 'MongooseServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoPoolClearedError', 'MongoNotConnectedError', 'MongoTopologyClosedError']);
+  for (let e = exception as { name?: string; cause?: unknown; message?: string } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (names.has(e.name ?? '')) return true;
+    if (e.name === 'MongooseError' && /buffering timed out|bufferCommands = false|not connected/i.test(e.message ?? '')) return true;
+  }
+  return false;
 }
 
 function toBody(status: number, body: unknown): Record<string, unknown> {

@@ -1,5 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { kafkaLogCreator } from './kafka-log';
+import { topicConfigEntries } from './topic-settings';
 
 /**
  * Creates the topics a service uses when they do not exist yet (idempotent; safe against an
@@ -18,7 +19,7 @@ export async function ensureTopics(
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, ...options })),
+        topics: missing.map((topic) => ({ topic, ...options, configEntries: topicConfigEntries(topic) })),
       });
     }
   } finally {

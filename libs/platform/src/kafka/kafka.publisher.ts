@@ -30,6 +30,8 @@ export class KafkaPublisher implements OnApplicationShutdown {
   private readonly logger = new Logger(KafkaPublisher.name);
   private readonly client: ClientKafka;
   private connected = false;
+  /** What is wrong with the access topic's configuration, as checked at start (readiness reports it). */
+  topicProblems: string[] = [];
 
   constructor(brokers: string[], clientId: string, private readonly signing?: PublisherSigning) {
     this.client = new ClientKafka({

@@ -17,6 +17,11 @@ export function mongooseOptions(env: { MONGODB_URI: string; MONGODB_MAX_POOL_SIZ
     uri: env.MONGODB_URI,
     dbName,
     maxPoolSize: env.MONGODB_MAX_POOL_SIZE,
-    serverSelectionTimeoutMS: 5000,
+    // A database that is down or stops answering fails requests within seconds (503, see
+    // HttpErrorsFilter) rather than holding them: no buffering while disconnected, short timeouts.
+    serverSelectionTimeoutMS: 2000,
+    connectTimeoutMS: 2000,
+    socketTimeoutMS: 3000,
+    bufferCommands: false,
   };
 }
