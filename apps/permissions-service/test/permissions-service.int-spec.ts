@@ -187,13 +187,13 @@ describe('permissions-service (real Kafka + MongoDB-wire database)', () => {
     it('answers over HTTP with the engine', async () => {
       const http = () => request(app.getHttpServer()).post('/internal/v1/authorize').set(internal);
       const ok = await http().send({ apiKey: key, permission: 'incident:write', statusPageId: page }).expect(200);
-      expect(ok.body).toEqual({ allowed: true, reason: 'allowed', principal: { orgId: org, keyId, type: 'user', userId: 'ed' } });
+      expect(ok.body).toEqual({ allowed: true, reason: 'allowed', principal: { orgId: org, keyId, type: 'user', userId: 'ed', permissions: null } });
       const denied = await http().send({ apiKey: key, permission: 'subscription:read', statusPageId: page }).expect(200);
-      expect(denied.body).toMatchObject({ allowed: false, reason: 'insufficient_permissions' });
+      expect(denied.body).toEqual({ allowed: false, reason: 'denied', required: 'subscription:read', principal: null });
       const other = await http().send({ apiKey: key, permission: 'incident:read', orgId: 'another-org', statusPageId: page }).expect(200);
-      expect(other.body).toMatchObject({ allowed: false, reason: 'not_found' });
+      expect(other.body).toEqual({ allowed: false, reason: 'denied', required: 'incident:read', principal: null });
       const unknown = await http().send({ apiKey: generateApiKey('org').key, permission: 'incident:read' }).expect(200);
-      expect(unknown.body).toEqual({ allowed: false, reason: 'invalid_api_key', principal: null });
+      expect(unknown.body).toEqual({ allowed: false, reason: 'denied', required: 'incident:read', principal: null });
       const bad = await http().send({ apiKey: key, permission: 'incident:fly' }).expect(400);
       expect(bad.body.details[0].field).toBe('permission');
       await request(app.getHttpServer()).post('/internal/v1/authorize').send({ apiKey: key, permission: 'incident:read' }).expect(401);
@@ -201,11 +201,12 @@ describe('permissions-service (real Kafka + MongoDB-wire database)', () => {
     });
 
     it('answers the `authorize` message pattern over TCP', async () => {
-      const ok = await firstValueFrom(tcp.send('authorize', { apiKey: key, permission: 'incident:read', statusPageId: page }));
+      const internalToken = process.env.INTERNAL_TOKEN as string;
+      const ok = await firstValueFrom(tcp.send('authorize', { apiKey: key, permission: 'incident:read', statusPageId: page, internalToken }));
       expect(ok).toMatchObject({ allowed: true, principal: { keyId, userId: 'ed' } });
-      const denied = await firstValueFrom(tcp.send('authorize', { apiKey: key, permission: 'member:read' }));
-      expect(denied).toMatchObject({ allowed: false, reason: 'insufficient_permissions' });
-      await expect(firstValueFrom(tcp.send('authorize', { permission: 'incident:read' }))).rejects.toMatchObject({ error: 'validation_failed' });
+      const denied = await firstValueFrom(tcp.send('authorize', { apiKey: key, permission: 'member:read', internalToken }));
+      expect(denied).toEqual({ allowed: false, reason: 'denied', required: 'member:read', principal: null });
+      await expect(firstValueFrom(tcp.send('authorize', { permission: 'incident:read', internalToken }))).rejects.toMatchObject({ error: 'validation_failed' });
     });
   });
 
