@@ -18,6 +18,8 @@ import { OrgsController } from './orgs/orgs.controller';
 import { OrgsService } from './orgs/orgs.service';
 import { AggregateWriter } from './outbox/aggregate.writer';
 import { OUTBOX_MODELS, OutboxRelay } from './outbox/outbox.relay';
+import { SecretScanningController } from './secret-scanning/secret-scanning.controller';
+import { SecretScanningService } from './secret-scanning/secret-scanning.service';
 import { StatusPage, StatusPageSchema } from './status-pages/status-page.schema';
 import { StatusPagesController } from './status-pages/status-pages.controller';
 import { StatusPagesService } from './status-pages/status-pages.service';
@@ -51,7 +53,7 @@ const env = validateEnv(keyServiceEnvSchema);
     ]),
     TerminusModule,
   ],
-  controllers: [OrgsController, StatusPagesController, MembersController, ApiKeysController, UsageController, HealthController],
+  controllers: [OrgsController, StatusPagesController, MembersController, ApiKeysController, UsageController, SecretScanningController, HealthController],
   providers: [
     { provide: APP_PIPE, useClass: ZodValidationPipe },
     kafkaPublisherProvider('key-service', { signsAccessEvents: true }),
@@ -71,6 +73,7 @@ const env = validateEnv(keyServiceEnvSchema);
     MembersService,
     ApiKeysService,
     AccessControl,
+    SecretScanningService,
     MongoReadiness,
     KafkaReadiness,
     readinessIndicators(MongoReadiness, KafkaReadiness),

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { startHttpApp, validateEnv } from '@sp/platform';
 import { AppModule } from './app.module';
+import { SECRET_SCANNING_PATH } from './secret-scanning/secret-scanning.controller';
 import { keyServiceEnvSchema } from './config/env.schema';
 
 async function main(): Promise<void> {
@@ -8,6 +9,8 @@ async function main(): Promise<void> {
   await startHttpApp(AppModule, {
     port: env.KEY_SERVICE_PORT,
     host: env.KEY_SERVICE_HOST,
+    // Signed over the exact bytes; a report of thousands of tokens is larger than other bodies.
+    rawBodyRoutes: [{ prefix: SECRET_SCANNING_PATH, limit: '5mb' }],
     docs: {
       title: 'key-service admin API',
       description: 'Orgs, status pages, memberships and API keys: the source of truth. Bearer: ADMIN_TOKEN.',

@@ -13,7 +13,11 @@ export const consistencyToken = () => z.string().describe('Present it as X-Consi
 
 /** Errors every admin operation may answer: bad input, and a missing or wrong admin token. */
 export const ApiAdminErrors = () =>
-  ApiErrorResponses({ 400: INVALID_INPUT, 401: 'No valid admin bearer token: {"error":"unauthorized"}' });
+  ApiErrorResponses({
+    400: INVALID_INPUT,
+    401: 'No valid admin bearer token: {"error":"unauthorized"}',
+    429: 'Too many failed admin token attempts from this address: {"error":"too_many_failed_authentications"}, with Retry-After',
+  });
 
 /** An upsert: 201 when it created the resource, 200 when it changed or confirmed an existing one. */
 export function ApiUpsertResponses(type: Type<unknown>, what: string): MethodDecorator {

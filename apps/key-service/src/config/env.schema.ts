@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { secretScanningKeysSchema } from '../secret-scanning/trusted-keys';
 import { commonEnvSchema, eventSigningEnvShape, mongoEnvSchema, pepperSchema, portSchema, secretSchema } from '@sp/platform';
 
 export const keyServiceEnvSchema = commonEnvSchema.extend({
@@ -12,6 +13,8 @@ export const keyServiceEnvSchema = commonEnvSchema.extend({
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   KEY_USAGE_GROUP: z.string().default('key-service.key-usage'),
   /** Days the usage log and the audit log keep an entry (TTL indexes on MongoDB, and a periodic prune everywhere). */
+  /** Trusted reporters of leaked keys (GitHub secret scanning): JSON of key identifier to PEM; none by default. */
+  SECRET_SCANNING_PUBLIC_KEYS: secretScanningKeysSchema,
   USAGE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 export type KeyServiceEnv = z.infer<typeof keyServiceEnvSchema>;

@@ -13,6 +13,11 @@ export interface HttpAppOptions {
   docs?: { title: string; description: string; bearer?: boolean };
   /** JSON body parsing (default true); a proxy leaves bodies alone. */
   bodyParser?: boolean;
+  /**
+   * Routes (by path prefix) whose body handlers read as it came (a Buffer in `req.body`), e.g. to
+   * check a signature over the exact bytes; with their own size limit. Other routes parse JSON.
+   */
+  rawBodyRoutes?: { prefix: string; limit: string }[];
   /** Extra setup before listen (middleware, microservices...). */
   configure?: (app: INestApplication) => void | Promise<void>;
 }
@@ -26,6 +31,10 @@ export async function startHttpApp(module: Type<unknown>, options: HttpAppOption
   const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: parseBodies, rawBody: false });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new HttpErrorsFilter());
+  // Raw first: a body it reads is marked parsed, so the JSON parser leaves it alone.
+  for (const route of options.rawBodyRoutes ?? []) {
+    app.useBodyParser('raw', { limit: route.limit, type: (req: { url?: string }) => req.url?.startsWith(route.prefix) === true });
+  }
   if (parseBodies) app.useBodyParser('json', { limit: '100kb' });
   app.enableShutdownHooks();
   if (options.docs) {
