@@ -90,6 +90,15 @@ async function gatewayStart(permissionsUrl: string): Promise<{ ms: number; rss: 
   return { ms, rss };
 }
 
+/** The snapshot alone, read and discarded: what the gateway's start waits for before applying anything. */
+async function fetchSnapshot(url: string): Promise<{ ms: number; mib: number }> {
+  const started = Date.now();
+  const res = await fetch(`${url}/internal/v1/view/snapshot`, { headers: { authorization: `Bearer ${process.env.INTERNAL_TOKEN}` } });
+  let bytes = 0;
+  for await (const chunk of res.body as AsyncIterable<Uint8Array>) bytes += chunk.length;
+  return { ms: Date.now() - started, mib: Math.round(bytes / 2 ** 20) };
+}
+
 async function deleteHistory(): Promise<string> {
   const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
@@ -104,8 +113,8 @@ async function main(): Promise<void> {
   say(`## View scale: gateway start and memory (${new Date().toISOString()})`);
   say(`${cpus().length} x ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
   say();
-  say('| keys (orgs, pages, members) | seed | gateway start to ready | gateway RSS | after history deleted: start | RSS |');
-  say('|---|---|---|---|---|---|');
+  say('| keys (orgs, pages, members) | seed | snapshot alone (size) | gateway start to ready | gateway RSS | after history deleted: start | RSS |');
+  say('|---|---|---|---|---|---|---|');
   for (const keys of SIZES) {
     const db = `scale_${keys}_${Date.now()}`;
     const seedStarted = Date.now();
@@ -113,6 +122,7 @@ async function main(): Promise<void> {
     const seedMs = Date.now() - seedStarted;
     const permissions = new ServiceProcess('permissions-service', 3902, { PERMISSIONS_SERVICE_PORT: '3902', PERMISSIONS_TCP_PORT: '3903', PERMISSIONS_DB: db, PERMISSIONS_GROUP: `scale-${db}` });
     await permissions.start(600_000);
+    const snapshot = await fetchSnapshot(permissions.url);
     const first = await gatewayStart(permissions.url);
     const offsets = await deleteHistory();
     const second = await gatewayStart(permissions.url);
@@ -121,7 +131,7 @@ async function main(): Promise<void> {
     await conn.dropDatabase();
     await conn.close();
     const orgs = Math.ceil(keys / 10);
-    say(`| ${keys.toLocaleString('en')} (${orgs.toLocaleString('en')}, ${(orgs * 2).toLocaleString('en')}, ${(orgs * 5).toLocaleString('en')}) | ${(seedMs / 1000).toFixed(1)} s | ${(first.ms / 1000).toFixed(1)} s | ${first.rss} MiB | ${(second.ms / 1000).toFixed(1)} s | ${second.rss} MiB |`);
+    say(`| ${keys.toLocaleString('en')} (${orgs.toLocaleString('en')}, ${(orgs * 2).toLocaleString('en')}, ${(orgs * 5).toLocaleString('en')}) | ${(seedMs / 1000).toFixed(1)} s | ${(snapshot.ms / 1000).toFixed(1)} s (${snapshot.mib} MiB) | ${(first.ms / 1000).toFixed(1)} s | ${first.rss} MiB | ${(second.ms / 1000).toFixed(1)} s | ${second.rss} MiB |`);
     say(`<!-- log start..end after the deletion: ${offsets} -->`);
   }
 }

@@ -105,9 +105,12 @@ export class ViewRepository {
     return new Map(docs.map((d) => [Number(d.partition), BigInt(d.offset as number)]));
   }
 
-  /** Every record of one kind, in _id order, as a stream (a snapshot of any size without holding it). */
+  /**
+   * Every record of one kind, in no particular order, as a stream (a snapshot of any size without
+   * holding it; large batches, since the reader wants all of it).
+   */
   async *records(kind: AggregateKind): AsyncGenerator<ViewRecord> {
-    for await (const doc of this.col(kind).find({}).sort({ _id: 1 })) yield strip<ViewRecord>(doc) as ViewRecord;
+    for await (const doc of this.col(kind).find({}, { batchSize: 5_000 })) yield strip<ViewRecord>(doc) as ViewRecord;
   }
 
   async keyByHash(keyHash: string): Promise<KeyRecord | null> {

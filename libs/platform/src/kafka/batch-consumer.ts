@@ -136,7 +136,8 @@ export class BatchConsumer<T> extends EventEmitter {
     this.consumer = this.kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
+      // A dead member (a SIGKILLed instance) holds its partitions this long before the group rebalances.
+      sessionTimeout: 10_000,
       heartbeatInterval: 3_000,
       maxWaitTimeInMs: 100,
       retry: options.kafkaRetry ?? KAFKA_CONSUMER_RETRY,
