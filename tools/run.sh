@@ -146,7 +146,7 @@ cmd_bench() {
   maybe_stack bench fresh
   # On a machine with 2+ CPUs, the services under test run on CPU 1 and the load generator on CPU 0,
   # so the two do not steal each other's time unevenly between the sides of a comparison. The local
-  # stack's pids let a benchmark move Kafka and FerretDB off the service CPU while it measures.
+  # stack's pids let a benchmark move Kafka and the database engine off the service CPU while it measures.
   local pin=()
   if command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ]; then
     pin=(taskset -c 0)
