@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { generateApiKey } from '@sp/api-keys';
 import { encodeConsistencyToken } from '@sp/contracts';
-import { waitUntil } from '@sp/testing';
+import { ServiceProcess, waitUntil } from '@sp/testing';
 import { Admin, Client, System } from './support/system';
 
 /**
@@ -105,6 +105,37 @@ describe('fault injection', () => {
     expect(allAlive()).toBe(true);
     expect((await gw.request('GET', `/v1/status-pages/${page}/incidents`, { key: steady.key })).status).toBe(200);
   }, 150_000);
+
+  it('a gateway started while the broker is down listens, reports not ready, and becomes ready by itself once the broker is back', async () => {
+    const k = await orgKey('late-start');
+    await waitUntil(async () => (await gw.request('GET', '/v1/status-pages', { key: k.key })).status === 200, 30_000);
+    const late = new ServiceProcess('gateway', 3520, {
+      GATEWAY_PORT: '3520',
+      GATEWAY_INTERNAL_PORT: '3521',
+      UPSTREAM_URL: 'http://127.0.0.1:3503',
+      PERMISSIONS_URL: 'http://127.0.0.1:3502',
+    });
+    process.kill(pid('STACK_KAFKA_PID'), 'SIGSTOP');
+    try {
+      const starting = late.start(120_000);
+      const live = await waitUntil(async () => (await fetch(`${late.url}/health/live`).catch(() => null))?.status === 200, 30_000, 200);
+      const readyWhileDown = (await fetch(`${late.url}/health/ready`)).status;
+      await sleep(15_000);
+      const aliveAfter15s = late.alive;
+      process.kill(pid('STACK_KAFKA_PID'), 'SIGCONT');
+      const resumedAt = Date.now();
+      await starting;
+      const readyMs = Date.now() - resumedAt;
+      const answer = await new Client(late.url).request('GET', '/v1/status-pages', { key: k.key });
+      report(`gateway started with the broker down: live ${live}, ready ${readyWhileDown} meanwhile, still running after 15 s: ${aliveAfter15s}; ready ${readyMs} ms after the broker returned; then ${answer.status}`);
+      expect(readyWhileDown).toBe(503);
+      expect(aliveAfter15s).toBe(true);
+      expect(answer.status).toBe(200);
+    } finally {
+      process.kill(pid('STACK_KAFKA_PID'), 'SIGCONT');
+      await late.stop();
+    }
+  }, 180_000);
 
   it('database stopped for 30 s: the admin API answers 503 with Retry-After within seconds, the gateway keeps deciding from its view, everything recovers', async () => {
     const k = await orgKey('db-outage');

@@ -30,6 +30,7 @@ export class KafkaPublisher implements OnApplicationShutdown {
   private readonly logger = new Logger(KafkaPublisher.name);
   private readonly client: ClientKafka;
   private connected = false;
+  private shutDown = false;
   /** What is wrong with the access topic's configuration, as checked at start (readiness reports it). */
   topicProblems: string[] = [];
 
@@ -72,7 +73,12 @@ export class KafkaPublisher implements OnApplicationShutdown {
     }
   }
 
+  get isShutDown(): boolean {
+    return this.shutDown;
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    this.shutDown = true;
     await this.client.close().catch((err: unknown) => this.logger.warn(`closing producer: ${String(err)}`));
     this.connected = false;
   }
