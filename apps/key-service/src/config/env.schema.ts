@@ -15,6 +15,8 @@ export const keyServiceEnvSchema = commonEnvSchema.extend({
   /** Days the usage log and the audit log keep an entry (TTL indexes on MongoDB, and a periodic prune everywhere). */
   /** Trusted reporters of leaked keys (GitHub secret scanning): JSON of key identifier to PEM; none by default. */
   SECRET_SCANNING_PUBLIC_KEYS: secretScanningKeysSchema,
+  /** Failed admin token attempts per client address per minute before 429 (StaticTokenGuard). */
+  STATIC_TOKEN_MAX_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(20),
   USAGE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 export type KeyServiceEnv = z.infer<typeof keyServiceEnvSchema>;
