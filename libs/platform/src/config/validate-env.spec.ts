@@ -40,6 +40,10 @@ describe('validateEnv', () => {
       expect(validateEnv(secrets)({ ...base, ...own }).ADMIN_TOKEN).toBe(own.ADMIN_TOKEN);
     });
 
+    it('leaves alone published values of variables this service does not read', () => {
+      expect(validateEnv(secrets)({ ...base, ...own, INTERNAL_TOKEN: DEVELOPMENT_SECRETS.INTERNAL_TOKEN }).ADMIN_TOKEN).toBe(own.ADMIN_TOKEN);
+    });
+
     it('lets development run on the defaults', () => {
       const raw = { KAFKA_BROKERS: 'a:1', ADMIN_TOKEN: DEVELOPMENT_SECRETS.ADMIN_TOKEN, API_KEY_PEPPER: DEVELOPMENT_SECRETS.API_KEY_PEPPER };
       expect(validateEnv(secrets)(raw).NODE_ENV).toBe('development');

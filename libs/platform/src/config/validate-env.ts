@@ -15,15 +15,17 @@ export function validateEnv<S extends z.ZodType>(schema: S): (raw: Record<string
   return (raw) => {
     const result = schema.safeParse(raw);
     const lines = result.success ? [] : result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
-    if (raw.NODE_ENV === 'production') lines.push(...developmentSecretsIn(raw));
+    if (raw.NODE_ENV === 'production') lines.push(...developmentSecretsIn(raw, schema));
     if (!result.success || lines.length > 0) throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
     return result.data;
   };
 }
 
-function developmentSecretsIn(raw: Record<string, unknown>): string[] {
+/** The published values among the variables this service reads (all of them when its schema is not an object). */
+function developmentSecretsIn(raw: Record<string, unknown>, schema: z.ZodType): string[] {
+  const shape = schema instanceof z.ZodObject ? (schema.shape as Record<string, unknown>) : null;
   return Object.entries(DEVELOPMENT_SECRETS)
-    .filter(([name, published]) => raw[name] === published)
+    .filter(([name, published]) => raw[name] === published && (shape === null || name in shape))
     .map(([name]) => `  ${name}: is the published development default; NODE_ENV=production needs a secret of its own`);
 }
 
