@@ -13,5 +13,7 @@ export const permissionsEnvSchema = commonEnvSchema.extend({
   API_KEY_PEPPER: pepperSchema,
   ...eventSigningEnvShape,
   PERMISSIONS_GROUP: z.string().default('permissions-service.view'),
+  /** Failed internal-token attempts per client address per minute before 429 (HTTP and the TCP pattern). */
+  STATIC_TOKEN_MAX_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(20),
 });
 export type PermissionsEnv = z.infer<typeof permissionsEnvSchema>;

@@ -1,5 +1,5 @@
 import { Controller, Get, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -24,7 +24,6 @@ export class ViewSnapshotController {
   @UseGuards(InternalTokenGuard)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'The materialized view and the access-topic offsets it reflects, as NDJSON' })
-  @ApiProduces(VIEW_SNAPSHOT_MEDIA_TYPE)
   @ApiResponse({
     status: 200,
     description: 'First line {"offsets":{"<partition>":"<next offset>"}}, then one {"kind","record"} per line',

@@ -62,6 +62,8 @@ export class KafkaPublisher implements OnApplicationShutdown {
     if (messages.length === 0) return [];
     const signer = this.signing?.topics.includes(topic) ? this.signing.signer : null;
     const outgoing = signer ? messages.map((m) => signed(signer, m)) : messages;
+    // After shutdown a late publish (the outbox's fast lane finishing) must not reconnect the producer.
+    if (this.shutDown) throw new Error('the Kafka publisher is shut down');
     try {
       if (!this.connected) await this.connect();
       const sent = await lastValueFrom(this.client.emitBatch<RecordMetadata[]>(topic, { messages: outgoing }));
