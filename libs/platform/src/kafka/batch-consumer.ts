@@ -183,7 +183,13 @@ export class BatchConsumer<T> extends EventEmitter {
     // A fresh cluster answers "not the coordinator" until __consumer_offsets is ready: retry.
     await retrying(() => this.readStartOffsets(), 40, 500);
     this.updateCaughtUp();
+    // stop() may come while this start is still on its way: no connection is made (or kept) after it.
+    if (this.stopped) return;
     await this.consumer.connect();
+    if (this.stopped) {
+      await this.consumer.disconnect().catch(() => undefined);
+      return;
+    }
     await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: this.options.fromBeginning });
     await this.consumer.run({
       autoCommit: true,
@@ -194,6 +200,10 @@ export class BatchConsumer<T> extends EventEmitter {
         await this.processBatch(batch.partition, batch.messages, { resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale });
       },
     });
+    if (this.stopped) {
+      await this.consumer.disconnect().catch(() => undefined);
+      return;
+    }
     this.running = true;
   }
 
