@@ -8,6 +8,7 @@ module.exports = {
   testMatch: ['<rootDir>/apps/*/test/**/*.int-spec.ts', '<rootDir>/apps/*/test/**/*.e2e-spec.ts'],
   testTimeout: 120_000,
   maxWorkers: 1,
+  testSequencer: '<rootDir>/tools/jest/destructive-last.sequencer.js',
   // A safety net, not the fix: a Kafka client a test left half-closed must not hold CI until its
   // 90 minutes run out. Jest still says when it had to force the exit.
   forceExit: true,
