@@ -1,9 +1,8 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import mongoose from 'mongoose';
 import { signedIdentityHeaders } from '@sp/contracts';
-import { ensureSchemathesis, runSchemathesis, ServiceProcess } from '@sp/testing';
+import { ensureSchemathesis, expectConformance, ServiceProcess } from '@sp/testing';
 
 const PORT = 3123;
 const ORG = 'org_st';
@@ -62,13 +61,7 @@ describe('status-page-api OpenAPI conformance (schemathesis, real MongoDB-wire d
   });
 
   it('conforms to its document: no server error, every answer documented and matching its schema', async () => {
-    const run = await runSchemathesis({
-      st,
-      schemaUrl: `${service.url}/docs-json`,
-      baseUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
-      reportDir: join(process.env.STACK_ROOT ?? '.stack', 'schemathesis', 'status-page-api'),
-    });
-    if (run.code !== 0) throw new Error(`schemathesis failed:\n${run.output.slice(-15_000)}\n${service.output.slice(-5000)}`);
+    const run = await expectConformance(st, service, { baseUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` });
     expect(run.failures).toBe(0);
     expect(run.generated).toBeGreaterThan(0);
   }, 300_000);

@@ -80,3 +80,26 @@ export function runSchemathesis(options: {
     });
   });
 }
+
+/**
+ * The conformance check every service's test makes: schemathesis on `service`'s /docs-json (sent to
+ * `baseUrl`, the service itself unless given), reports under STACK_ROOT/schemathesis/<app>; fails
+ * with schemathesis' report and the service's log on any failure, and when it generated no case.
+ */
+export async function expectConformance(
+  st: string,
+  service: { app: string; url: string; output: string },
+  options: { baseUrl?: string; headers?: Record<string, string> } = {},
+): Promise<SchemathesisRun> {
+  const run = await runSchemathesis({
+    st,
+    schemaUrl: `${service.url}/docs-json`,
+    baseUrl: options.baseUrl ?? service.url,
+    headers: options.headers,
+    reportDir: join(process.env.STACK_ROOT ?? '.stack', 'schemathesis', service.app),
+  });
+  if (run.code !== 0) throw new Error(`schemathesis failed:\n${run.output.slice(-15_000)}\n${service.output.split('\n').filter((l) => !l.includes('kafkajs')).join('\n').slice(-5000)}`);
+  if (run.failures !== 0) throw new Error(`schemathesis: ${run.failures} operations failed`);
+  if (run.generated === 0) throw new Error('schemathesis generated no test case');
+  return run;
+}
