@@ -11,6 +11,8 @@ export { AccessView } from './view/access-view';
 export type { AccessViewSnapshot, AccessViewSize } from './view/access-view';
 export { VIEW_SNAPSHOT_MEDIA_TYPE, viewSnapshotLines, parseSnapshotLine } from './view/view-snapshot.stream';
 export type { SnapshotLine } from './view/view-snapshot.stream';
+export { keyRecordFromState, memberRecordFromState, pageRecordFromState, orgRecordFromState, recordIdOf } from './view/record-from-state';
+export type { KeyState, MemberState, PageState, OrgState } from './view/record-from-state';
 
 // Permission engine
 export type { AccessFacts, AccessRequest, Decision, DenyReason } from './engine/access.types';
