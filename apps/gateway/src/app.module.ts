@@ -6,12 +6,13 @@ import { createLoggerModule, eventSignerProvider, HealthController, kafkaPublish
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyStrategy } from './auth/api-key.strategy';
 import { gatewayEnvSchema } from './config/env.schema';
-import { KafkaReadiness, ViewReadiness } from './health/gateway.health';
+import { KafkaReadiness, RateLimitReadiness, ViewReadiness } from './health/gateway.health';
 import { GatewayMetrics } from './metrics/gateway.metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { PublicApiController } from './public-api/public-api.controller';
 import { UpstreamForwarder } from './public-api/upstream.forwarder';
 import { RateLimitsService } from './rate-limit/rate-limits.service';
+import { rateLimitStoreProvider } from './rate-limit/redis-rate-limit.store';
 import { UsageHook } from './usage/usage.hook';
 import { UsagePublisher } from './usage/usage.publisher';
 import { AccessViewService } from './view/access-view.service';
@@ -31,13 +32,15 @@ import { AccessViewService } from './view/access-view.service';
     AccessViewService,
     ApiKeyStrategy,
     ApiKeyGuard,
+    rateLimitStoreProvider,
     RateLimitsService,
     UsagePublisher,
     UsageHook,
     UpstreamForwarder,
     ViewReadiness,
     KafkaReadiness,
-    readinessIndicators(ViewReadiness, KafkaReadiness),
+    RateLimitReadiness,
+    readinessIndicators(ViewReadiness, KafkaReadiness, RateLimitReadiness),
   ],
 })
 export class AppModule {}

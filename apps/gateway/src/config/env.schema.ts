@@ -33,6 +33,18 @@ export const gatewayEnvSchema = commonEnvSchema.extend({
   /** Failed authentications allowed per client address per minute before 429. */
   AUTH_FAILURES_PER_MINUTE: perSecond.default(60),
   /**
+   * The gateways' shared rate-limit counters (Redis): the limits above are then cluster-wide.
+   * Unset: each gateway process has the whole of each limit to itself.
+   */
+  REDIS_URL: z
+    .url({ error: 'must be a redis:// or rediss:// URL (e.g. redis://127.0.0.1:6379)' })
+    .refine((v) => /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL (e.g. redis://127.0.0.1:6379)')
+    .optional(),
+  /** How often a gateway adds its counts to Redis and reads everyone's: what N gateways may overshoot by. */
+  RATE_LIMIT_SYNC_MS: z.coerce.number().int().min(10).max(10_000).default(100),
+  /** Prefix of the rate-limit keys in Redis: gateways with the same prefix share their limits. */
+  RATE_LIMIT_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:._-]{1,100}$/, 'letters, digits and : . _ - only').default('gateway:rate-limit:'),
+  /**
    * Trusted proxies in front of the gateway: the client address is the X-Forwarded-For entry that
    * many hops from the socket (the one the outermost trusted proxy appended), never a leftmost,
    * client-written one. `false` or 0: the socket's address; `true`: 1 hop.

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { KafkaPublisher, type ReadinessIndicator } from '@sp/platform';
+import { RateLimitsService } from '../rate-limit/rate-limits.service';
 import { AccessViewService } from '../view/access-view.service';
 
 /**
@@ -25,5 +26,17 @@ export class KafkaReadiness implements ReadinessIndicator {
   async check() {
     const session = this.indicator.check('kafka');
     return this.publisher.isConnected && this.publisher.topicProblems.length === 0 ? session.up() : session.down({ topicConfiguration: this.publisher.topicProblems.length === 0 ? 'ok' : 'would lose events (see the log)' });
+  }
+}
+
+/**
+ * Always up: with the rate-limit store (Redis) unreachable the gateway keeps serving, each limit at
+ * its share (limit / instances). The details say which: store, connected, instances, mode.
+ */
+@Injectable()
+export class RateLimitReadiness implements ReadinessIndicator {
+  constructor(private readonly indicator: HealthIndicatorService, private readonly limits: RateLimitsService) {}
+  async check() {
+    return this.indicator.check('rateLimits').up({ ...this.limits.state });
   }
 }

@@ -92,6 +92,31 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly rateLimitStoreUp = new Gauge({
+    name: 'gateway_rate_limit_store_up',
+    help: 'Whether the last sync with the rate-limit store (Redis) succeeded: 1 cluster-wide limits, 0 unreachable (this gateway admits limit / instances) or no store (REDIS_URL unset)',
+    registers: [this.registry],
+  });
+
+  readonly rateLimitInstances = new Gauge({
+    name: 'gateway_rate_limit_instances',
+    help: 'Gateways sharing the rate limits, as last read from the store (their heartbeats); 1 without a store',
+    registers: [this.registry],
+  });
+
+  readonly rateLimitSyncSeconds = new Histogram({
+    name: 'gateway_rate_limit_sync_duration_seconds',
+    help: 'One sync of the rate-limit counters with the store (off the request path, every RATE_LIMIT_SYNC_MS)',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+
+  readonly rateLimitSyncFailures = new Counter({
+    name: 'gateway_rate_limit_sync_failures_total',
+    help: 'Syncs with the rate-limit store that failed (unreachable or timed out)',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'gateway_' });
   }

@@ -1,116 +1,292 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleDestroy, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { TokenBucket } from 'limiter';
 import { LRUCache } from 'lru-cache';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { GatewayEnv } from '../config/env.schema';
+import { GatewayMetrics } from '../metrics/gateway.metrics';
+import { RATE_LIMIT_STORE, type RateLimitStore, type SyncItem } from './rate-limit.store';
+import { newCounter, roll, waitMs, type Mode, type WindowCounter } from './window-counter';
 
 /** Seconds to wait, or 0 when the request may go on. */
 export type RetryAfter = number;
 
-/** Most failed-authentication buckets kept; beyond it the least recently used is dropped (it restarts full). */
-const MAX_FAILURE_BUCKETS = 100_000;
+/** Most failed-authentication counters kept; beyond it the least recently used is dropped (it restarts at 0). */
+const MAX_FAILURE_COUNTERS = 100_000;
 
-/** How often buckets that have refilled completely are dropped from the per-key and per-org maps. */
+/** How often counters of windows that are over (which count for nothing) are dropped. */
 const SWEEP_MS = 10_000;
 
-interface Budget {
-  /** Tokens a bucket holds and gains per interval: bursts up to the limit, then the limit's rate. */
-  tokens: number;
-  intervalMs: number;
+/** A store that has never answered is not reported unreachable during this long after start (it is connecting). */
+const STARTUP_GRACE_MS = 2_000;
+
+/** What Map and LRUCache have in common: per-key and per-org counters in a Map, failures' in an LRU. */
+interface Counters {
+  readonly size: number;
+  get(id: string): WindowCounter | undefined;
+  set(id: string, c: WindowCounter): unknown;
+  delete(id: string): boolean;
+  keys(): IterableIterator<string> | Generator<string>;
+}
+
+interface Limit {
+  kind: 'key' | 'org' | 'failure';
+  limit: number;
+  windowMs: number;
+  counters: Counters;
+  /** Ids counted or refused since they last synced in full: what the next sync sends and reads back. */
+  active: Set<string>;
+}
+
+/** What /health/ready and the metrics say about the limits. */
+export interface RateLimitsState {
+  /** `redis` (cluster-wide) or `process` (REDIS_URL unset: each gateway its own limits). */
+  store: 'redis' | 'process';
+  connected: boolean;
+  /** Gateways sharing the limits, as last read from the store (1 without one). */
+  instances: number;
+  /** `cluster`, `share` (store unreachable: limit / instances each) or `local`. */
+  mode: Mode['kind'];
 }
 
 /**
- * In-process rate limits, synchronous so the request path never waits on a promise: token buckets
- * (limiter) per key and per org, a request charged to both or to neither, and a stricter budget of
- * failed authentications per client address. A budget of N per interval allows bursts of N and N
- * per interval sustained.
+ * The gateway's rate limits: per key and per org (charged to both or neither), and failed
+ * authentications per client address, each in sliding windows (window-counter.ts). Decisions are
+ * synchronous and local: the request path never waits on the network.
  *
- * Per-key and per-org buckets exist only for keys the permission engine has just allowed, so there
- * are at most as many as the view has keys and orgs: they live in plain maps, and every SWEEP_MS
- * the buckets untouched for a whole interval, which have refilled completely, are dropped (a new
- * bucket starts full, so dropping one changes nothing). Failed-authentication buckets are made by
- * any client address, so they live in an LRU cache (lru-cache) bounded to MAX_FAILURE_BUCKETS.
+ * With a shared store (REDIS_URL) the limits are cluster-wide in the way of Kong's `sync_rate`:
+ * every RATE_LIMIT_SYNC_MS the gateway adds what it admitted to the store's window counters and
+ * reads back every gateway's counts, with its heartbeat (the instance count) in the same round
+ * trip. Between syncs it admits at most its share of what was left, so N gateways together stay
+ * within the limit plus what one sync interval lets slip. While the store is unreachable it admits
+ * limit / instances (the instance count it last read; at least 1) on its own counts, says so in a
+ * log line, the metrics and /health/ready (still ready), keeps counting, and adds those counts to
+ * the store when it answers again. Without REDIS_URL each gateway has the whole limit to itself.
+ *
+ * Counters exist only for keys the permission engine allowed (as many as the view has), or for
+ * addresses that failed (an LRU bounded to MAX_FAILURE_COUNTERS); counters of windows that are over
+ * count for nothing and are swept every SWEEP_MS.
  */
 @Injectable()
-export class RateLimitsService implements OnModuleDestroy {
-  private readonly perKey: Budget;
-  private readonly perOrg: Budget;
-  private readonly authFailure: Budget;
-  private readonly keys = new Map<string, TokenBucket>();
-  private readonly orgs = new Map<string, TokenBucket>();
-  private readonly failures = new LRUCache<string, TokenBucket>({ max: MAX_FAILURE_BUCKETS });
-  private readonly sweeper: NodeJS.Timeout;
+export class RateLimitsService implements OnModuleDestroy, OnApplicationShutdown {
+  private readonly logger = new Logger(RateLimitsService.name);
+  private readonly perKey: Limit;
+  private readonly perOrg: Limit;
+  private readonly failures: Limit;
+  private readonly limits: Limit[];
+  private readonly timers: NodeJS.Timeout[] = [];
+  readonly instanceId = `${hostname()}.${process.pid}.${randomUUID().slice(0, 8)}`;
+  private readonly syncMs: number;
+  private readonly heartbeatTtlMs: number;
+  private readonly startedAt = Date.now();
+  private mode: Mode;
+  private instances = 1;
+  private connected = false;
+  private everConnected = false;
+  private reportedDown = false;
+  private syncing: Promise<void> | null = null;
+  private closed = false;
 
-  constructor(config: ConfigService<GatewayEnv, true>) {
-    this.perKey = { tokens: config.get('RATE_LIMIT_KEY_PER_SECOND', { infer: true }), intervalMs: 1000 };
-    this.perOrg = { tokens: config.get('RATE_LIMIT_ORG_PER_SECOND', { infer: true }), intervalMs: 1000 };
-    this.authFailure = { tokens: config.get('AUTH_FAILURES_PER_MINUTE', { infer: true }), intervalMs: 60_000 };
-    this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
-    this.sweeper.unref();
+  constructor(
+    config: ConfigService<GatewayEnv, true>,
+    private readonly metrics: GatewayMetrics,
+    @Optional() @Inject(RATE_LIMIT_STORE) private readonly store: RateLimitStore | null = null,
+  ) {
+    const limit = (kind: Limit['kind'], value: number, windowMs: number, bounded = false): Limit => ({
+      kind,
+      limit: value,
+      windowMs,
+      counters: bounded ? new LRUCache<string, WindowCounter>({ max: MAX_FAILURE_COUNTERS }) : new Map(),
+      active: new Set(),
+    });
+    this.perKey = limit('key', config.get('RATE_LIMIT_KEY_PER_SECOND', { infer: true }), 1_000);
+    this.perOrg = limit('org', config.get('RATE_LIMIT_ORG_PER_SECOND', { infer: true }), 1_000);
+    this.failures = limit('failure', config.get('AUTH_FAILURES_PER_MINUTE', { infer: true }), 60_000, true);
+    this.limits = [this.perKey, this.perOrg, this.failures];
+    this.syncMs = config.get('RATE_LIMIT_SYNC_MS', { infer: true }) ?? 100;
+    // Ten syncs missed (a gateway SIGKILLed, or stuck) and it no longer counts as an instance.
+    this.heartbeatTtlMs = Math.max(1_000, 10 * this.syncMs);
+    this.mode = this.store ? { kind: 'share', instances: 1 } : { kind: 'local' };
+    this.metrics.rateLimitStoreUp.set(0);
+    this.metrics.rateLimitInstances.set(1);
+    this.every(SWEEP_MS, () => this.sweep());
+    if (this.store) {
+      this.every(this.syncMs, () => void this.sync());
+      void this.sync();
+    }
+  }
+
+  private every(ms: number, run: () => void): void {
+    const timer = setInterval(run, ms);
+    timer.unref();
+    this.timers.push(timer);
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.sweeper);
+    for (const timer of this.timers) clearInterval(timer);
   }
 
-  /** Drops the per-key and per-org buckets that have refilled completely (untouched for an interval). */
-  sweep(now = performance.now()): void {
-    for (const buckets of [this.keys, this.orgs]) {
-      for (const [id, bucket] of buckets) if (now - bucket.lastDrip >= bucket.interval) buckets.delete(id);
+  /** Hands what this gateway counted to the store and leaves the instance set. */
+  async onApplicationShutdown(): Promise<void> {
+    this.onModuleDestroy();
+    if (!this.store || this.closed) return;
+    this.closed = true;
+    await this.syncing;
+    if (this.connected) await this.syncNow().catch(() => undefined);
+    await this.store.close(this.instanceId).catch(() => undefined);
+  }
+
+  get state(): RateLimitsState {
+    return { store: this.store ? 'redis' : 'process', connected: this.connected, instances: this.instances, mode: this.mode.kind };
+  }
+
+  /**
+   * Drops the counters older than the previous window: they count for nothing (not even unsynced
+   * counts, which only the current and the previous window's keys in the store would take).
+   */
+  sweep(now = Date.now()): void {
+    for (const l of this.limits) {
+      const current = Math.floor(now / l.windowMs);
+      for (const id of [...l.counters.keys()]) {
+        if ((l.counters.get(id) as WindowCounter).window < current - 1) l.counters.delete(id);
+      }
     }
   }
 
-  /** Buckets held per kind (the unit tests read it). */
+  /** Counters held per kind (the unit tests read it). */
   get size(): { keys: number; orgs: number; failures: number } {
-    return { keys: this.keys.size, orgs: this.orgs.size, failures: this.failures.size };
+    return { keys: this.perKey.counters.size, orgs: this.perOrg.counters.size, failures: this.failures.counters.size };
   }
 
-  /** Charges one request to the key's and the org's budgets, or to neither and says how long to wait. */
+  /** Charges one request to the key's and the org's limits, or to neither and says how long to wait. */
   take(keyId: string, orgId: string): RetryAfter {
-    const key = bucketOf(this.keys, keyId, this.perKey);
-    if (!key.tryRemoveTokens(1)) return seconds(key.getWaitTime(1));
-    const org = bucketOf(this.orgs, orgId, this.perOrg);
-    if (!org.tryRemoveTokens(1)) {
-      key.content += 1; // refused: the key keeps its token
-      return seconds(org.getWaitTime(1));
-    }
+    const now = Date.now();
+    const key = this.counter(this.perKey, keyId, now);
+    const keyWait = waitMs(key, this.perKey.limit, 1_000, this.mode, now);
+    if (keyWait > 0) return seconds(keyWait);
+    const org = this.counter(this.perOrg, orgId, now);
+    const orgWait = waitMs(org, this.perOrg.limit, 1_000, this.mode, now);
+    if (orgWait > 0) return seconds(orgWait);
+    key.count++;
+    org.count++;
     return 0;
   }
 
   /** 0 if this address may still try to authenticate, else the seconds until it may. */
   authBlocked(address: string): RetryAfter {
-    if (this.failures.size === 0) return 0; // the common case: no failure recently, no lookup
-    const bucket = this.failures.get(address);
-    if (bucket === undefined) return 0;
-    const waitMs = bucket.getWaitTime(1);
-    return waitMs > 0 ? seconds(waitMs) : 0;
+    if (this.failures.counters.size === 0) return 0; // the common case: no failure recently, no lookup
+    const c = this.failures.counters.get(address);
+    if (c === undefined) return 0;
+    const now = Date.now();
+    roll(c, Math.floor(now / this.failures.windowMs));
+    const wait = waitMs(c, this.failures.limit, this.failures.windowMs, this.mode, now);
+    return wait > 0 ? seconds(wait) : 0;
   }
 
-  /** Counts one failed authentication from this address. */
+  /** Counts one failed authentication from this address (none past the limit: a blocked address is refused before). */
   authFailed(address: string): void {
-    let bucket = this.failures.get(address);
-    if (bucket === undefined) {
-      bucket = fullBucket(this.authFailure);
-      this.failures.set(address, bucket);
+    const now = Date.now();
+    const c = this.counter(this.failures, address, now);
+    // Counted up to the limit as the whole cluster's counts stand (no share: counting a failure admits nothing).
+    const mode: Mode = this.mode.kind === 'cluster' ? { kind: 'cluster', instances: 1 } : this.mode;
+    if (waitMs(c, this.failures.limit, this.failures.windowMs, mode, now) === 0) c.count++;
+  }
+
+  /** The id's counter, rolled to now's window, and marked for the next sync. */
+  private counter(l: Limit, id: string, now: number): WindowCounter {
+    const window = Math.floor(now / l.windowMs);
+    let c = l.counters.get(id);
+    if (c === undefined) {
+      c = newCounter(window);
+      l.counters.set(id, c);
+    } else {
+      roll(c, window);
     }
-    bucket.tryRemoveTokens(1);
+    if (this.store) l.active.add(id);
+    return c;
   }
-}
 
-/** The bucket of this key (org), a new full one if it has none. */
-function bucketOf(buckets: Map<string, TokenBucket>, id: string, budget: Budget): TokenBucket {
-  let bucket = buckets.get(id);
-  if (bucket === undefined) {
-    bucket = fullBucket(budget);
-    buckets.set(id, bucket);
+  /** One sync unless one is under way (the unit tests call it; a timer does every RATE_LIMIT_SYNC_MS). */
+  sync(): Promise<void> {
+    if (!this.store || this.closed) return Promise.resolve();
+    this.syncing ??= this.syncNow().finally(() => {
+      this.syncing = null;
+    });
+    return this.syncing;
   }
-  return bucket;
-}
 
-function fullBucket(budget: Budget): TokenBucket {
-  const bucket = new TokenBucket({ bucketSize: budget.tokens, tokensPerInterval: budget.tokens, interval: budget.intervalMs });
-  bucket.content = budget.tokens; // limiter starts buckets empty; ours start with the whole burst
-  return bucket;
+  private async syncNow(): Promise<void> {
+    const store = this.store as RateLimitStore;
+    const now = Date.now();
+    const sent: { l: Limit; id: string; c: WindowCounter; window: number; count: number; prevCount: number }[] = [];
+    const items: SyncItem[] = [];
+    for (const l of this.limits) {
+      const current = Math.floor(now / l.windowMs);
+      for (const id of l.active) {
+        const c = l.counters.get(id);
+        if (c === undefined) {
+          l.active.delete(id);
+          continue;
+        }
+        roll(c, current);
+        // Nothing admitted here for a whole window: refreshed once more, then only when met again.
+        if (c.count === 0 && c.prevCount === 0) l.active.delete(id);
+        sent.push({ l, id, c, window: c.window, count: c.count, prevCount: c.prevCount });
+        items.push({ kind: l.kind, id, window: c.window, windowMs: l.windowMs, addCurrent: c.count - c.synced, addPrevious: c.prevCount - c.prevSynced });
+      }
+    }
+    const started = performance.now();
+    try {
+      const result = await store.sync(this.instanceId, this.heartbeatTtlMs, items);
+      this.metrics.rateLimitSyncSeconds.observe((performance.now() - started) / 1000);
+      sent.forEach((s, i) => {
+        const [current, previous] = result.counts[i];
+        // The counter may have rolled on (or been swept: then this updates a counter no one holds).
+        if (s.c.window === s.window) {
+          s.c.synced = s.count;
+          s.c.global = current;
+          s.c.prevSynced = s.prevCount;
+          s.c.prevGlobal = previous;
+        } else if (s.c.window === s.window + 1) {
+          s.c.prevSynced = s.count;
+          s.c.prevGlobal = current;
+        }
+      });
+      this.up(Math.max(1, result.instances));
+    } catch (err) {
+      // A timed-out addition may still land once the store answers again: counted twice at worst, never lost.
+      this.down((err as Error).message);
+    }
+  }
+
+  private up(instances: number): void {
+    this.instances = instances;
+    this.mode = { kind: 'cluster', instances };
+    this.metrics.rateLimitInstances.set(instances);
+    if (!this.connected) {
+      this.connected = true;
+      this.everConnected = true;
+      this.metrics.rateLimitStoreUp.set(1);
+      if (this.reportedDown) this.logger.log(`rate-limit store reachable again: limits are cluster-wide (${instances} gateway${instances === 1 ? '' : 's'})`);
+      else this.logger.log(`rate-limit store connected: limits are cluster-wide (${instances} gateway${instances === 1 ? '' : 's'})`);
+      this.reportedDown = false;
+    }
+  }
+
+  private down(reason: string): void {
+    this.mode = { kind: 'share', instances: this.instances };
+    const wasConnected = this.connected;
+    this.connected = false;
+    this.metrics.rateLimitStoreUp.set(0);
+    this.metrics.rateLimitSyncFailures.inc();
+    if (this.reportedDown) return;
+    if (!wasConnected && !this.everConnected && Date.now() - this.startedAt < STARTUP_GRACE_MS) return; // still connecting
+    this.reportedDown = true;
+    this.logger.warn(
+      `rate-limit store unreachable (${reason}): each limit falls back to this gateway's share, limit / ${this.instances} ` +
+        `(the gateways last seen), until it answers again`,
+    );
+  }
 }
 
 function seconds(waitMs: number): RetryAfter {
