@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The project's two commands (and a few helpers), used by package.json:
 #   npm start  -> tools/run.sh start   build, local stack (unless KAFKA_BROKERS/MONGODB_URI are set), the four built services
+#                                       (GATEWAY_INSTANCES=N: N gateways, the first on GATEWAY_PORT, the others on
+#                                       GATEWAY_PORT+100, +101, ..., internal ports GATEWAY_INTERNAL_PORT+100, +101, ...)
 #   npm test   -> tools/run.sh test    lint, typecheck, build, unit tests, then integration and e2e tests on a fresh local stack
 #   npm run stack -> tools/run.sh stack   only the local stack, in the foreground
 #   npm run bench -> tools/run.sh bench   the benchmarks of bench/ on a fresh local stack
@@ -73,10 +75,30 @@ cleanup() {
   stack_stop
 }
 
+# start_service APP [LABEL [VAR=value ...]]: the built app in the background, its output prefixed with [LABEL].
 start_service() {
-  local name="$1"
-  node "dist/apps/$name/main.js" > >(sed -u "s/^/[$name] /") 2>&1 &
+  local name="$1" label="${2:-$1}"
+  shift; [ $# -gt 0 ] && shift
+  env "$@" node "dist/apps/$name/main.js" > >(sed -u "s/^/[$label] /") 2>&1 &
   SERVICE_PIDS+=($!)
+}
+
+# GATEWAY_INSTANCES gateways (default 1): the first on GATEWAY_PORT, the others 100 ports up and on
+# (3100, 3101, ...: clear of the services' 3000-3012 and the test ports), internal ports likewise
+# (9400, 9401, ...). They share their rate limits through REDIS_URL (the local stack sets it).
+GATEWAY_URLS=()
+start_gateways() {
+  local n="${GATEWAY_INSTANCES:-1}" port="${GATEWAY_PORT:-3000}" internal="${GATEWAY_INTERNAL_PORT:-9300}" i
+  if ! [[ "$n" =~ ^[0-9]+$ ]] || [ "$n" -lt 1 ] || [ "$n" -gt 50 ]; then
+    log "GATEWAY_INSTANCES must be a number from 1 to 50, not \"$n\""; exit 1
+  fi
+  [ "$n" -gt 1 ] && [ -z "${REDIS_URL:-}" ] && log "GATEWAY_INSTANCES=$n without REDIS_URL: each gateway has the whole of each rate limit to itself"
+  start_service gateway gateway
+  GATEWAY_URLS=(":$port")
+  for ((i = 1; i < n; i++)); do
+    start_service gateway "gateway-$((i + 1))" GATEWAY_PORT=$((port + 99 + i)) GATEWAY_INTERNAL_PORT=$((internal + 99 + i))
+    GATEWAY_URLS+=(":$((port + 99 + i))")
+  done
 }
 
 cmd_start() {
@@ -87,8 +109,10 @@ cmd_start() {
   trap 'cleanup; exit 130' INT TERM
   trap cleanup EXIT
   maybe_stack dev
-  for s in "${SERVICES[@]}"; do start_service "$s"; done
-  log "gateway :${GATEWAY_PORT:-3000}  key-service :${KEY_SERVICE_PORT:-3001}  permissions-service :${PERMISSIONS_SERVICE_PORT:-3002}  status-page-api :${STATUS_PAGE_API_PORT:-3003}  (Ctrl-C stops everything)"
+  for s in "${SERVICES[@]}"; do
+    if [ "$s" = gateway ]; then start_gateways; else start_service "$s"; fi
+  done
+  log "gateway ${GATEWAY_URLS[*]}  key-service :${KEY_SERVICE_PORT:-3001}  permissions-service :${PERMISSIONS_SERVICE_PORT:-3002}  status-page-api :${STATUS_PAGE_API_PORT:-3003}  (Ctrl-C stops everything)"
   # Run until Ctrl-C, or until a service exits (then stop the rest: nothing half-up).
   wait -n "${SERVICE_PIDS[@]}"
   log "a service exited; stopping everything"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Local stack without Docker: Apache Kafka 3.9 (one KRaft node) and mongo-java-server (a MongoDB-wire
-# engine, see tools/local-stack/mongo-engine), both from Maven Central, run on the local JDK, on loopback.
+# engine, see tools/local-stack/mongo-engine), both from Maven Central, run on the local JDK, and
+# Redis (Debian's redis-server, installed with apt-get when missing: the gateways' shared rate-limit
+# counters), all on loopback.
 #
 # Sourced by tools/run.sh. Everything lives under .stack/ (git-ignored):
 #   .stack/kafka/libs          Kafka jars (cached: a second run resolves nothing)
@@ -10,7 +12,7 @@
 #                              npm test, "bench"); the engine keeps "dev" data in an H2 MVStore file
 #                              there and the other profiles' in memory (they start fresh anyway)
 #
-# stack_start exports KAFKA_BROKERS and MONGODB_URI for the processes started after it;
+# stack_start exports KAFKA_BROKERS, MONGODB_URI and REDIS_URL for the processes started after it;
 # stack_stop stops what stack_start started (run.sh traps EXIT, INT and TERM to call it).
 
 STACK_ROOT="${STACK_ROOT:-$(pwd)/.stack}"
@@ -61,22 +63,38 @@ stack_fetch_mongo_engine() {
   echo "$sum" >"$stamp"
 }
 
+# Debian's redis-server, installed when missing (CI starts on a clean machine; we are root there). Only
+# the binary is wanted: the package's own service must not start on 6379 (a policy-rc.d that says no,
+# unless the machine has one), the stack runs its own redis-server with its own port and directory.
+stack_ensure_redis() {
+  command -v redis-server >/dev/null 2>&1 && return 0
+  local log="$STACK_ROOT/redis-install.log" policy=/usr/sbin/policy-rc.d ours=""
+  mkdir -p "$STACK_ROOT"
+  stack_log "installing redis-server with apt-get (once; log in $log)"
+  if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && ours=1; fi
+  local apt=(env DEBIAN_FRONTEND=noninteractive apt-get -y -qq -o Dpkg::Use-Pty=0 install --no-install-recommends redis-server)
+  "${apt[@]}" >"$log" 2>&1 || { apt-get -qq update >>"$log" 2>&1 && "${apt[@]}" >>"$log" 2>&1; }
+  local rc=$?
+  [ -n "$ours" ] && rm -f "$policy"
+  [ $rc -eq 0 ] && command -v redis-server >/dev/null 2>&1 || { stack_log "installing redis-server failed, see $log (or set REDIS_URL to an existing Redis)"; return 1; }
+}
+
 # port_free PORT: true when nothing listens on 127.0.0.1:PORT
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 stack_start() {
   local profile="${1:-dev}" fresh="${2:-}"
-  local kafka_port mongo_port
-  if [ "$profile" != "dev" ]; then kafka_port="${STACK_KAFKA_PORT:-19092}"; mongo_port="${STACK_MONGO_PORT:-27018}";
-  else kafka_port="${STACK_KAFKA_PORT:-9092}"; mongo_port="${STACK_MONGO_PORT:-27017}"; fi
+  local kafka_port mongo_port redis_port
+  if [ "$profile" != "dev" ]; then kafka_port="${STACK_KAFKA_PORT:-19092}"; mongo_port="${STACK_MONGO_PORT:-27018}"; redis_port="${STACK_REDIS_PORT:-16379}";
+  else kafka_port="${STACK_KAFKA_PORT:-9092}"; mongo_port="${STACK_MONGO_PORT:-27017}"; redis_port="${STACK_REDIS_PORT:-6379}"; fi
   local dir="$STACK_ROOT/$profile"
 
-  stack_require && stack_fetch_kafka && stack_fetch_mongo_engine || return 1
-  for p in "$kafka_port" "$((kafka_port + 1))" "$mongo_port"; do
-    port_free "$p" || { stack_log "port $p is already in use (another stack running?); set STACK_KAFKA_PORT/STACK_MONGO_PORT or stop it"; return 1; }
+  stack_require && stack_fetch_kafka && stack_fetch_mongo_engine && stack_ensure_redis || return 1
+  for p in "$kafka_port" "$((kafka_port + 1))" "$mongo_port" "$redis_port"; do
+    port_free "$p" || { stack_log "port $p is already in use (another stack running?); set STACK_KAFKA_PORT/STACK_MONGO_PORT/STACK_REDIS_PORT or stop it"; return 1; }
   done
   [ -n "$fresh" ] && rm -rf "$dir"
-  mkdir -p "$dir/kafka-data" "$dir/mongo-data" "$dir/logs"
+  mkdir -p "$dir/kafka-data" "$dir/mongo-data" "$dir/redis" "$dir/logs"
 
   cat >"$dir/server.properties" <<PROPS
 process.roles=broker,controller
@@ -118,7 +136,7 @@ PROPS
   # dev keeps its data across restarts; test and bench start fresh, so memory is enough (and faster).
   local store="memory"
   [ "$profile" = "dev" ] && store="$dir/mongo-data/local.mv.db"
-  stack_log "starting Kafka $KAFKA_VERSION on 127.0.0.1:$kafka_port and mongo-java-server on 127.0.0.1:$mongo_port ($profile, $( [ "$store" = memory ] && echo in memory || echo H2 file))"
+  stack_log "starting Kafka $KAFKA_VERSION on 127.0.0.1:$kafka_port, mongo-java-server on 127.0.0.1:$mongo_port ($profile, $( [ "$store" = memory ] && echo in memory || echo H2 file)) and redis-server on 127.0.0.1:$redis_port"
   java "${jvm[@]}" -cp "$cp" kafka.Kafka "$dir/server.properties" >"$dir/logs/kafka.out" 2>&1 &
   STACK_PIDS+=($!)
   # The fault tests pause and resume the broker and the database by these (SIGSTOP/SIGCONT).
@@ -129,17 +147,24 @@ PROPS
     >"$dir/logs/mongo-engine.log" 2>&1 &
   STACK_PIDS+=($!)
   export STACK_MONGO_PID=$!
+  # Rate-limit counters live a few windows: nothing to keep, in any profile.
+  redis-server --bind 127.0.0.1 --port "$redis_port" --dir "$dir/redis" --save '' --appendonly no \
+    --daemonize no --logfile "$dir/logs/redis.log" >/dev/null 2>&1 &
+  STACK_PIDS+=($!)
+  # The multi-instance tests pause and resume it (SIGSTOP/SIGCONT), as the fault tests do Kafka.
+  export STACK_REDIS_PID=$!
 
   export KAFKA_BROKERS="127.0.0.1:$kafka_port"
   export MONGODB_URI="mongodb://127.0.0.1:$mongo_port"
+  export REDIS_URL="redis://127.0.0.1:$redis_port"
   node "$STACK_SRC/wait-ready.js" || { stack_log "stack did not become healthy; logs in $dir/logs"; return 1; }
   SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register "$STACK_SRC/create-topics.ts" || return 1
-  stack_log "stack ready: KAFKA_BROKERS=$KAFKA_BROKERS MONGODB_URI=$MONGODB_URI"
+  stack_log "stack ready: KAFKA_BROKERS=$KAFKA_BROKERS MONGODB_URI=$MONGODB_URI REDIS_URL=$REDIS_URL"
 }
 
 stack_stop() {
   [ ${#STACK_PIDS[@]} -eq 0 ] && return 0
-  stack_log "stopping Kafka and mongo-java-server"
+  stack_log "stopping Kafka, mongo-java-server and redis-server"
   kill -TERM "${STACK_PIDS[@]}" 2>/dev/null
   local i
   for i in $(seq 1 60); do

@@ -1,7 +1,8 @@
-// Health check of the local stack: waits until Kafka answers metadata requests and the
-// MongoDB-wire server answers ping, or fails after STACK_READY_TIMEOUT_MS (default 90 s).
+// Health check of the local stack: waits until Kafka answers metadata requests, the MongoDB-wire
+// server answers ping and Redis answers PING, or fails after STACK_READY_TIMEOUT_MS (default 90 s).
 const { Kafka, logLevel } = require('kafkajs');
 const { MongoClient } = require('mongodb');
+const Redis = require('ioredis');
 
 const deadline = Date.now() + Number(process.env.STACK_READY_TIMEOUT_MS || 90000);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -40,6 +41,18 @@ async function main() {
       await client.close().catch(() => undefined);
     }
   });
+  if (process.env.REDIS_URL) {
+    await until('redis', async () => {
+      const redis = new Redis(process.env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      redis.on('error', () => undefined);
+      try {
+        await redis.connect();
+        if ((await redis.ping()) !== 'PONG') throw new Error('no PONG');
+      } finally {
+        redis.disconnect();
+      }
+    });
+  }
 }
 
 main().catch((err) => {
