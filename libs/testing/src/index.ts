@@ -3,3 +3,5 @@ export * from './wait-until';
 export * from './service-process';
 export * from './access-events';
 export * from './schemathesis';
+export * from './topic-history';
+export * from './consumer-group';

@@ -1,19 +1,22 @@
 import { isDeepStrictEqual } from 'node:util';
-import { randomUUID } from 'node:crypto';
-import mongoose from 'mongoose';
-import { accessEventSchema, EVENT_SIGNATURE_HEADER, TOPICS, type AccessEvent } from '@sp/contracts';
-import { hasConsistentAggregateId, type AccessViewSnapshot } from '@sp/permissions';
-import { BatchConsumer, EventSigner, KafkaPublisher } from '@sp/platform';
-import { ProjectionService } from '../view/projection.service';
+import mongoose, { type Connection } from 'mongoose';
+import type { AccessViewSnapshot } from '@sp/permissions';
+import type { EventSigner } from '@sp/platform';
 import { ViewRepository } from '../view/view.repository';
+import { fillView, type FillReport, type ViewSource } from './view-sources';
+
+export { HistoryUnavailableError, type ViewSource, type FillReport } from './view-sources';
 
 export interface RebuildOptions {
-  brokers: string[];
   mongoUri: string;
+  /** The live view to compare with. */
   liveDb: string;
-  /** Verifies the events' signatures, as the live projection does. */
-  signer: EventSigner;
-  /** Database to rebuild into (must not exist yet); dropped afterwards unless keep. */
+  /** Where to rebuild from; the access topic (brokers, signer) when absent. */
+  source?: ViewSource;
+  brokers?: string[];
+  /** Verifies the events' signatures, as the live projection does (topic). */
+  signer?: EventSigner;
+  /** Database to rebuild into (must be empty); dropped afterwards unless keep. */
   rebuildDb?: string;
   keep?: boolean;
   timeoutMs?: number;
@@ -21,66 +24,80 @@ export interface RebuildOptions {
 
 export interface RebuildReport {
   equal: boolean;
+  from: ViewSource['from'];
   rebuildDb: string;
   events: number;
   deadLettered: number;
+  /** The offsets stored with the rebuilt view. */
+  offsets: Record<string, string>;
   counts: { live: Record<string, number>; rebuilt: Record<string, number> };
-  differences: { kind: string; id: string; live: unknown; rebuilt: unknown }[];
+  /** At most 50; `pending`: key-service has not published this aggregate's latest change yet (the live view converges). */
+  differences: { kind: string; id: string; live: unknown; rebuilt: unknown; pending?: true }[];
+  warnings: string[];
+}
+
+export interface RestoreReport extends FillReport {
+  from: ViewSource['from'];
+  db: string;
 }
 
 /**
- * Replays the access topic from the beginning into an empty database with the same projection code
- * and compares the result with the live view, record by record.
+ * Rebuilds the view into an empty database and keeps it there, with the offsets it reflects, for
+ * a permissions-service to use (PERMISSIONS_DB=<db>; it tails the topic from those offsets).
+ */
+export async function restoreView(source: ViewSource, mongoUri: string, db: string): Promise<RestoreReport> {
+  const conn = await mongoose.createConnection(mongoUri, { dbName: db }).asPromise();
+  try {
+    await requireEmpty(conn, db);
+    return { from: source.from, db, ...(await fillView(source, conn)) };
+  } finally {
+    await conn.close();
+  }
+}
+
+/**
+ * Rebuilds the view from `source` into an empty database and compares it with the live view,
+ * record by record (what rebuild == live proves depends on the source: the topic replays the
+ * projection, key-service's documents are the source of truth, a snapshot is only a copy).
  */
 export async function rebuildView(options: RebuildOptions): Promise<RebuildReport> {
+  const source = options.source ?? topicSource(options);
   const rebuildDb = options.rebuildDb ?? `${options.liveDb}_rebuild_${Date.now()}`;
   const liveConn = await mongoose.createConnection(options.mongoUri, { dbName: options.liveDb }).asPromise();
   const rebuildConn = await mongoose.createConnection(options.mongoUri, { dbName: rebuildDb }).asPromise();
-  const publisher = new KafkaPublisher(options.brokers, 'permissions-rebuild');
-  const rebuilt = new ViewRepository(rebuildConn);
-  const live = new ViewRepository(liveConn);
-  const projection = new ProjectionService(rebuilt);
-  const consumer = new BatchConsumer<AccessEvent>({
-    brokers: options.brokers,
-    clientId: 'permissions-rebuild',
-    groupId: `permissions-rebuild.${randomUUID()}`,
-    topic: TOPICS.accessEvents,
-    deadLetterTopic: null,
-    fromBeginning: true,
-    schema: accessEventSchema,
-    verify: (value, headers) => options.signer.verify(value, headers?.[EVENT_SIGNATURE_HEADER]),
-    check: (e) => (hasConsistentAggregateId(e) ? null : 'aggregateId does not match payload'),
-    publisher,
-    handle: async (messages) => {
-      const refused = await projection.projectBatch(messages.map((m) => m.value));
-      return [...refused].map(([index, error]) => ({ offset: messages[index].offset, error }));
-    },
-  });
+  let ours = false; // only a database found empty is dropped
   try {
-    if ((await rebuildConn.db!.listCollections().toArray()).length > 0) throw new Error(`rebuild database ${rebuildDb} is not empty`);
-    const caughtUp = new Promise<void>((resolve) => consumer.once('caughtUp', () => resolve()));
-    await consumer.start();
-    if (!consumer.isCaughtUp) {
-      const timeout = options.timeoutMs ?? 300_000;
-      await Promise.race([
-        caughtUp,
-        new Promise((_, reject) => setTimeout(() => reject(new Error(`replay did not finish within ${timeout} ms`)), timeout).unref()),
-      ]);
-    }
-    await consumer.stop();
-    const [a, b] = await Promise.all([live.snapshot(), rebuilt.snapshot()]);
+    await requireEmpty(rebuildConn, rebuildDb);
+    ours = true;
+    const fill = await fillView(source, rebuildConn);
+    const [a, b] = await Promise.all([new ViewRepository(liveConn).snapshot(), new ViewRepository(rebuildConn).snapshot()]);
+    const pending = new Set(fill.pending ?? []);
     return {
       equal: isDeepStrictEqual(a, b),
+      from: source.from,
       rebuildDb,
-      events: consumer.processed,
-      deadLettered: consumer.deadLettered,
+      events: fill.events ?? 0,
+      deadLettered: fill.deadLettered ?? 0,
+      offsets: fill.offsets,
       counts: { live: counts(a), rebuilt: counts(b) },
-      differences: diff(a, b).slice(0, 50),
+      differences: diff(a, b, pending).slice(0, 50),
+      warnings: fill.warnings,
     };
   } finally {
-    await consumer.stop();
-    if (!options.keep) await rebuildConn.dropDatabase().catch(() => undefined);
-    await Promise.all([liveConn.close(), rebuildConn.close(), publisher.onApplicationShutdown()]);
+    if (ours && !options.keep) await rebuildConn.dropDatabase().catch(() => undefined);
+    await Promise.all([liveConn.close(), rebuildConn.close()]);
+  }
+}
+
+function topicSource(options: RebuildOptions): ViewSource {
+  if (!options.brokers || !options.signer) throw new Error('rebuildView: a topic rebuild needs brokers and signer');
+  return { from: 'topic', brokers: options.brokers, signer: options.signer, timeoutMs: options.timeoutMs };
+}
+
+async function requireEmpty(conn: Connection, db: string): Promise<void> {
+  const collections = await conn.db!.listCollections({}, { nameOnly: true }).toArray();
+  if (collections.length > 0) {
+    throw new Error(`database ${db} is not empty (${collections.map((c) => c.name).sort().join(', ')}): rebuild into a new database, or drop it first`);
   }
 }
 
@@ -88,7 +105,9 @@ function counts(s: AccessViewSnapshot): Record<string, number> {
   return { orgs: s.orgs.length, pages: s.pages.length, members: s.members.length, keys: s.keys.length };
 }
 
-function diff(live: AccessViewSnapshot, rebuilt: AccessViewSnapshot) {
+const KIND_OF: Record<keyof AccessViewSnapshot, string> = { orgs: 'org', pages: 'page', members: 'member', keys: 'key' };
+
+function diff(live: AccessViewSnapshot, rebuilt: AccessViewSnapshot, pending: ReadonlySet<string>): RebuildReport['differences'] {
   const out: RebuildReport['differences'] = [];
   const ids: Record<keyof AccessViewSnapshot, (r: never) => string> = {
     orgs: (r: { orgId: string }) => r.orgId,
@@ -101,7 +120,8 @@ function diff(live: AccessViewSnapshot, rebuilt: AccessViewSnapshot) {
     const a = new Map((live[kind] as unknown[]).map((r) => [id(r), r]));
     const b = new Map((rebuilt[kind] as unknown[]).map((r) => [id(r), r]));
     for (const k of new Set([...a.keys(), ...b.keys()])) {
-      if (!isDeepStrictEqual(a.get(k), b.get(k))) out.push({ kind, id: k, live: a.get(k) ?? null, rebuilt: b.get(k) ?? null });
+      if (isDeepStrictEqual(a.get(k), b.get(k))) continue;
+      out.push({ kind, id: k, live: a.get(k) ?? null, rebuilt: b.get(k) ?? null, ...(pending.has(`${KIND_OF[kind]}:${k}`) ? { pending: true as const } : {}) });
     }
   }
   return out;

@@ -57,7 +57,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     pages: fc.option(fc.uniqueArray(pageIdx, { minLength: 1, maxLength: 3 })),
     permissions: fc.option(fc.uniqueArray(fc.constantFrom(...KEY_PERMISSIONS), { minLength: 1, maxLength: 3 })),
     expired: fc.boolean(),
-    allowedIps: fc.option(fc.constant(['10.0.0.0/8'])),
+    allowedIps: fc.option(fc.constant(['10.0.0.0/8']).map((ips) => [...ips])),
   }),
   fc.record({ op: fc.constant('revoke' as const), key: fc.integer({ min: 0, max: 7 }) }),
   fc.record({ op: fc.constant('roll' as const), key: fc.integer({ min: 0, max: 7 }), graceSeconds: fc.integer({ min: 0, max: 86_400 }) }),
