@@ -15,11 +15,15 @@ interface ComposeService {
   healthcheck?: { test?: unknown };
   ports?: (string | number | { published?: string | number; target?: number; host_ip?: string })[];
   depends_on?: Record<string, { condition?: string }> | string[];
+  deploy?: { replicas?: number };
+  command?: unknown;
+  configs?: (string | { source?: string })[];
 }
 
 interface ComposeFile {
   services?: Record<string, ComposeService>;
   volumes?: Record<string, unknown>;
+  configs?: Record<string, { content?: string; file?: string }>;
 }
 
 export interface CheckInput {
@@ -40,7 +44,7 @@ export function checkDeployment(input: CheckInput): string[] {
   const services = file?.services ?? {};
   const namedVolumes = new Set(Object.keys(file?.volumes ?? {}));
 
-  for (const name of ['kafka', 'mongo', ...APP_SERVICES]) if (!services[name]) problems.push(`service ${name} is missing`);
+  for (const name of ['kafka', 'mongo', 'redis', ...APP_SERVICES]) if (!services[name]) problems.push(`service ${name} is missing`);
 
   const kafka = services.kafka;
   if (kafka) {
@@ -54,6 +58,13 @@ export function checkDeployment(input: CheckInput): string[] {
     if (!mountsNamedVolume(mongo, '/data/db', namedVolumes)) problems.push('mongo: no named volume is mounted at /data/db');
     if (!hasHealthcheck(mongo)) problems.push('mongo: no healthcheck');
   }
+  const redis = services.redis;
+  if (redis) {
+    if (!/^redis:\d+(\.\d+)*(-[a-z0-9]+)?$/.test(redis.image ?? '')) problems.push(`redis: image "${redis.image ?? ''}" is not a pinned redis version (e.g. redis:7.4.2-alpine)`);
+    if (!hasHealthcheck(redis)) problems.push('redis: no healthcheck');
+    if ((redis.ports ?? []).length > 0) problems.push('redis: its port is published (the rate-limit counters are for the gateways only)');
+  }
+  checkScaledGateway(services, file?.configs ?? {}, problems);
   if (!Object.values(services).some((s) => JSON.stringify(s).includes('access.events.v1'))) {
     problems.push('no service creates the access topic (access.events.v1) with its retention');
   }
@@ -88,6 +99,28 @@ export function checkDeployment(input: CheckInput): string[] {
     }
   }
   return problems;
+}
+
+/**
+ * The gateway runs as more than one instance (deploy.replicas >= 2), shares its rate limits through
+ * the redis service (REDIS_URL, waiting for it to be healthy), publishes no port itself (replicas
+ * cannot share a host port) and is reached through a load balancer service that publishes 3000.
+ */
+function checkScaledGateway(services: Record<string, ComposeService>, configs: NonNullable<ComposeFile['configs']>, problems: string[]): void {
+  const gateway = services.gateway;
+  if (!gateway) return;
+  if (!((gateway.deploy?.replicas ?? 1) >= 2)) problems.push('gateway: not scaled (deploy.replicas >= 2)');
+  const redisUrl = envOf(gateway).REDIS_URL;
+  if (typeof redisUrl !== 'string' || !/^rediss?:\/\/redis(:\d+)?\/?$/.test(redisUrl)) problems.push(`gateway: REDIS_URL is not the redis service (${String(redisUrl)})`);
+  const deps = gateway.depends_on;
+  if (!deps || Array.isArray(deps) || deps.redis?.condition !== 'service_healthy') problems.push('gateway: does not wait for redis to be healthy');
+  if ((gateway.ports ?? []).length > 0) problems.push('gateway: publishes a port itself (its replicas are reached through the load balancer)');
+  // A proxy to gateway:3000, in its own settings or in a config it mounts.
+  const mounted = (s: ComposeService) => (s.configs ?? []).map((c) => configs[typeof c === 'string' ? c : (c.source ?? '')]?.content ?? '').join('\n');
+  const balancers = Object.entries(services).filter(([name, s]) => name !== 'gateway' && (JSON.stringify(s) + mounted(s)).includes('gateway:3000'));
+  const lb = balancers.find(([, s]) => (s.ports ?? []).some((p) => portOf(p).target === 3000));
+  if (!lb) problems.push('no load balancer in front of the gateways publishes port 3000 (a service proxying to gateway:3000)');
+  else if (!hasHealthcheck(lb[1])) problems.push(`${lb[0]}: no healthcheck`);
 }
 
 function dockerfileEntrypoint(dockerfile: string, problems: string[]): { path: string; defaultService?: string } | null {

@@ -35,6 +35,29 @@ describe('docker-compose.yml and Dockerfile', () => {
     expect(check(published)).toContain('permissions-service: internal port 3012 is published');
   });
 
+  it('fail without redis, or with the gateway not scaled, not on redis, or published itself', () => {
+    const withoutRedis = compose.replace(/^ {2}redis:\n(?: {4}.*\n| {6}.*\n)+/m, '');
+    expect(withoutRedis).not.toEqual(compose);
+    expect(check(withoutRedis)).toContain('service redis is missing');
+    const single = compose.replace(/replicas: 2/, 'replicas: 1');
+    expect(single).not.toEqual(compose);
+    expect(check(single)).toContain('gateway: not scaled (deploy.replicas >= 2)');
+    const noRedisUrl = compose.replace(/^ {6}REDIS_URL: .*\n/m, '');
+    expect(noRedisUrl).not.toEqual(compose);
+    expect(check(noRedisUrl)).toContain('gateway: REDIS_URL is not the redis service (undefined)');
+    const published = compose.replace(/(\n {6}TRUST_PROXY: "1"\n)/, '$1    ports: ["3000:3000"]\n');
+    expect(published).not.toEqual(compose);
+    expect(check(published)).toContain('gateway: publishes a port itself (its replicas are reached through the load balancer)');
+    const unpinned = compose.replace(/image: redis:[^\n]+/, 'image: redis:latest');
+    expect(check(unpinned)).toContain('redis: image "redis:latest" is not a pinned redis version (e.g. redis:7.4.2-alpine)');
+  });
+
+  it('fail without a load balancer in front of the gateways', () => {
+    const withoutLb = compose.replace(/server gateway:3000 resolve;/, 'server elsewhere:3000;');
+    expect(withoutLb).not.toEqual(compose);
+    expect(check(withoutLb)).toContain('no load balancer in front of the gateways publishes port 3000 (a service proxying to gateway:3000)');
+  });
+
   it('fail on a single-stage image running as root on an old Node.js', () => {
     const problems = check(compose, 'FROM node:20-bookworm-slim\nRUN npm ci\nCMD ["node", "dist/apps/${SERVICE}/main.js"]\n');
     expect(problems).toEqual(
