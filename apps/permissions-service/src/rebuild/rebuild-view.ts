@@ -1,6 +1,5 @@
-import { isDeepStrictEqual } from 'node:util';
 import mongoose, { type Connection } from 'mongoose';
-import type { AccessViewSnapshot } from '@sp/permissions';
+import { recordIdOf, type AggregateKind, type ViewRecord } from '@sp/permissions';
 import type { EventSigner } from '@sp/platform';
 import { ViewRepository } from '../view/view.repository';
 import { fillView, type FillReport, type ViewSource } from './view-sources';
@@ -70,17 +69,16 @@ export async function rebuildView(options: RebuildOptions): Promise<RebuildRepor
     await requireEmpty(rebuildConn, rebuildDb);
     ours = true;
     const fill = await fillView(source, rebuildConn);
-    const [a, b] = await Promise.all([new ViewRepository(liveConn).snapshot(), new ViewRepository(rebuildConn).snapshot()]);
-    const pending = new Set(fill.pending ?? []);
+    const compared = await compareViews(new ViewRepository(liveConn), new ViewRepository(rebuildConn), new Set(fill.pending ?? []));
     return {
-      equal: isDeepStrictEqual(a, b),
+      equal: compared.differences.length === 0,
       from: source.from,
       rebuildDb,
       events: fill.events ?? 0,
       deadLettered: fill.deadLettered ?? 0,
       offsets: fill.offsets,
-      counts: { live: counts(a), rebuilt: counts(b) },
-      differences: diff(a, b, pending).slice(0, 50),
+      counts: compared.counts,
+      differences: compared.differences.slice(0, 50),
       warnings: fill.warnings,
     };
   } finally {
@@ -95,34 +93,61 @@ function topicSource(options: RebuildOptions): ViewSource {
 }
 
 async function requireEmpty(conn: Connection, db: string): Promise<void> {
-  const collections = await conn.db!.listCollections({}, { nameOnly: true }).toArray();
+  if (!conn.db) throw new Error(`not connected to database ${db}`);
+  const collections = await conn.db.listCollections({}, { nameOnly: true }).toArray();
   if (collections.length > 0) {
     throw new Error(`database ${db} is not empty (${collections.map((c) => c.name).sort().join(', ')}): rebuild into a new database, or drop it first`);
   }
 }
 
-function counts(s: AccessViewSnapshot): Record<string, number> {
-  return { orgs: s.orgs.length, pages: s.pages.length, members: s.members.length, keys: s.keys.length };
+const KINDS: { kind: AggregateKind; plural: string }[] = [
+  { kind: 'org', plural: 'orgs' },
+  { kind: 'page', plural: 'pages' },
+  { kind: 'member', plural: 'members' },
+  { kind: 'key', plural: 'keys' },
+];
+
+/**
+ * Record by record, kind by kind: the live view's records of one kind are held (as canonical JSON),
+ * the rebuilt ones streamed past them. Every difference is counted (only the first 50 are kept).
+ */
+export async function compareViews(live: Pick<ViewRepository, 'records'>, rebuilt: Pick<ViewRepository, 'records'>, pending: ReadonlySet<string> = new Set()) {
+  const counts: RebuildReport['counts'] = { live: {}, rebuilt: {} };
+  const differences: RebuildReport['differences'] = [];
+  const differ = (kind: AggregateKind, plural: string, id: string, a: string | undefined, b: string | undefined) =>
+    differences.push({
+      kind: plural,
+      id,
+      live: a === undefined ? null : JSON.parse(a),
+      rebuilt: b === undefined ? null : JSON.parse(b),
+      ...(pending.has(`${kind}:${id}`) ? { pending: true as const } : {}),
+    });
+  for (const { kind, plural } of KINDS) {
+    const held = new Map<string, string>();
+    for await (const record of live.records(kind)) held.set(recordIdOf(kind, record), canonical(kind, record));
+    counts.live[plural] = held.size;
+    counts.rebuilt[plural] = 0;
+    for await (const record of rebuilt.records(kind)) {
+      counts.rebuilt[plural]++;
+      const id = recordIdOf(kind, record);
+      const b = canonical(kind, record);
+      const a = held.get(id);
+      if (a !== b) differ(kind, plural, id, a, b);
+      held.delete(id);
+    }
+    for (const [id, a] of held) differ(kind, plural, id, a, undefined);
+  }
+  return { counts, differences };
 }
 
-const KIND_OF: Record<keyof AccessViewSnapshot, string> = { orgs: 'org', pages: 'page', members: 'member', keys: 'key' };
+/** JSON with every object's keys sorted, at any depth; a key record without `permissions` (stored before the field) has none. */
+function canonical(kind: AggregateKind, record: ViewRecord): string {
+  return JSON.stringify(sortKeys(kind === 'key' ? { permissions: null, ...record } : record));
+}
 
-function diff(live: AccessViewSnapshot, rebuilt: AccessViewSnapshot, pending: ReadonlySet<string>): RebuildReport['differences'] {
-  const out: RebuildReport['differences'] = [];
-  const ids: Record<keyof AccessViewSnapshot, (r: never) => string> = {
-    orgs: (r: { orgId: string }) => r.orgId,
-    pages: (r: { pageId: string }) => r.pageId,
-    members: (r: { orgId: string; userId: string }) => `${r.orgId}/${r.userId}`,
-    keys: (r: { keyId: string }) => r.keyId,
-  } as never;
-  for (const kind of Object.keys(ids) as (keyof AccessViewSnapshot)[]) {
-    const id = ids[kind] as (r: unknown) => string;
-    const a = new Map((live[kind] as unknown[]).map((r) => [id(r), r]));
-    const b = new Map((rebuilt[kind] as unknown[]).map((r) => [id(r), r]));
-    for (const k of new Set([...a.keys(), ...b.keys()])) {
-      if (isDeepStrictEqual(a.get(k), b.get(k))) continue;
-      out.push({ kind, id: k, live: a.get(k) ?? null, rebuilt: b.get(k) ?? null, ...(pending.has(`${KIND_OF[kind]}:${k}`) ? { pending: true as const } : {}) });
-    }
-  }
-  return out;
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const obj = value as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(obj).sort().map((k) => [k, sortKeys(obj[k])]));
 }

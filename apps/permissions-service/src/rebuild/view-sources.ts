@@ -187,7 +187,8 @@ async function fillFromSource(source: Extract<ViewSource, { from: 'source' }>, r
   const pending: string[] = [];
   const warnings: string[] = [];
   try {
-    const existing = new Set((await conn.db!.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
+    if (!conn.db) throw new Error(`not connected to database ${source.keyServiceDb}`);
+    const existing = new Set((await conn.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
     if (!SOURCE_COLLECTIONS.some((c) => existing.has(c.collection))) {
       warnings.push(`key-service database "${source.keyServiceDb}" holds no aggregates (none of ${SOURCE_COLLECTIONS.map((c) => c.collection).join(', ')}): is KEY_SERVICE_DB right?`);
     }
