@@ -36,10 +36,10 @@ export const gatewayEnvSchema = commonEnvSchema.extend({
    * The gateways' shared rate-limit counters (Redis): the limits above are then cluster-wide.
    * Unset: each gateway process has the whole of each limit to itself.
    */
-  REDIS_URL: z
-    .url({ error: 'must be a redis:// or rediss:// URL (e.g. redis://127.0.0.1:6379)' })
-    .refine((v) => /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL (e.g. redis://127.0.0.1:6379)')
-    .optional(),
+  REDIS_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v), // empty = unset, so that a script can switch it off
+    z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL (e.g. redis://127.0.0.1:6379)' }).optional(),
+  ),
   /** How often a gateway adds its counts to Redis and reads everyone's: what N gateways may overshoot by. */
   RATE_LIMIT_SYNC_MS: z.coerce.number().int().min(10).max(10_000).default(100),
   /** Prefix of the rate-limit keys in Redis: gateways with the same prefix share their limits. */

@@ -217,6 +217,16 @@ export class RateLimitsService implements OnModuleDestroy, OnApplicationShutdown
 
   private async syncNow(): Promise<void> {
     const store = this.store as RateLimitStore;
+    if (!this.connected) {
+      // Not connected: a heartbeat alone until the store answers. Additions sent to a stalled store
+      // would all apply once it resumes, each as often as it was retried.
+      try {
+        this.up(Math.max(1, (await store.sync(this.instanceId, this.heartbeatTtlMs, [])).instances));
+      } catch (err) {
+        this.down((err as Error).message);
+      }
+      return;
+    }
     const now = Date.now();
     const sent: { l: Limit; id: string; c: WindowCounter; window: number; count: number; prevCount: number }[] = [];
     const items: SyncItem[] = [];
@@ -254,7 +264,8 @@ export class RateLimitsService implements OnModuleDestroy, OnApplicationShutdown
       });
       this.up(Math.max(1, result.instances));
     } catch (err) {
-      // A timed-out addition may still land once the store answers again: counted twice at worst, never lost.
+      // The additions of a sync that timed out may still land once the store answers: then they
+      // count twice (stricter for up to two windows), never not at all.
       this.down((err as Error).message);
     }
   }
@@ -267,7 +278,8 @@ export class RateLimitsService implements OnModuleDestroy, OnApplicationShutdown
       this.connected = true;
       this.everConnected = true;
       this.metrics.rateLimitStoreUp.set(1);
-      if (this.reportedDown) this.logger.log(`rate-limit store reachable again: limits are cluster-wide (${instances} gateway${instances === 1 ? '' : 's'})`);
+      // At the outage's level, so that a log filtered to warnings shows both ends of it.
+      if (this.reportedDown) this.logger.warn(`rate-limit store reachable again: limits are cluster-wide (${instances} gateway${instances === 1 ? '' : 's'})`);
       else this.logger.log(`rate-limit store connected: limits are cluster-wide (${instances} gateway${instances === 1 ? '' : 's'})`);
       this.reportedDown = false;
     }

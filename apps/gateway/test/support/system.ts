@@ -59,6 +59,8 @@ export class System {
       UPSTREAM_URL: `http://127.0.0.1:${ports.upstream}`,
       PERMISSIONS_URL: `http://127.0.0.1:${ports.permissions}`,
       USAGE_FLUSH_MS: '50',
+      // Its own rate-limit counters in the stack's Redis: suites reuse client addresses.
+      RATE_LIMIT_REDIS_PREFIX: `e2e-${this.run}:`,
       ...gatewayEnv,
     });
     this.services = [upstream, permissions, this.keyService, this.gateway];
