@@ -4,6 +4,7 @@ export * from './config/validate-env';
 export * from './logging/logger.module';
 export * from './health/health.controller';
 export * from './kafka/kafka-log';
+export * from './kafka/kafka-connection';
 export * from './kafka/kafka.publisher';
 export * from './kafka/event-signer';
 export * from './kafka/topic-settings';

@@ -5,4 +5,4 @@ export * from './access-events';
 export * from './schemathesis';
 export * from './topic-history';
 export * from './consumer-group';
-export * from './consumer-group';
+export * from './secured-kafka';

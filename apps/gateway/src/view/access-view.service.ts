@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { accessEventSchema, EVENT_SIGNATURE_HEADER, TOPICS, type AccessEvent, type ConsistencyToken } from '@sp/contracts';
 import { AccessView, parseSnapshotLine } from '@sp/permissions';
-import { backoffMs, BatchConsumer, EventSigner, KafkaPublisher } from '@sp/platform';
+import { backoffMs, BatchConsumer, EventSigner, KafkaPublisher, kafkaConnection } from '@sp/platform';
 import type { GatewayEnv } from '../config/env.schema';
 import { GatewayMetrics } from '../metrics/gateway.metrics';
 
@@ -41,7 +41,7 @@ export class AccessViewService implements OnApplicationBootstrap, OnApplicationS
   constructor(private readonly config: ConfigService<GatewayEnv, true>, publisher: KafkaPublisher, signer: EventSigner, private readonly metrics: GatewayMetrics) {
     this.maxStalenessMs = config.get('VIEW_MAX_STALENESS_MS', { infer: true });
     this.consumer = new BatchConsumer<AccessEvent>({
-      brokers: config.get('KAFKA_BROKERS', { infer: true }),
+      brokers: kafkaConnection(config),
       clientId: 'gateway',
       groupId: `gateway-view.${hostname()}.${process.pid}.${randomUUID().slice(0, 8)}`,
       topic: TOPICS.accessEvents,

@@ -1,7 +1,7 @@
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { keyUsedEventSchema, TOPICS, type KeyUsedEvent } from '@sp/contracts';
-import { BatchConsumer, KafkaPublisher } from '@sp/platform';
+import { BatchConsumer, KafkaPublisher, kafkaConnection } from '@sp/platform';
 import type { KeyServiceEnv } from '../config/env.schema';
 import { AuditLogRepository } from './audit-log.repository';
 
@@ -12,7 +12,7 @@ export class KeyUsageConsumer implements OnApplicationBootstrap, OnApplicationSh
 
   constructor(config: ConfigService<KeyServiceEnv, true>, publisher: KafkaPublisher, audit: AuditLogRepository) {
     this.consumer = new BatchConsumer<KeyUsedEvent>({
-      brokers: config.get('KAFKA_BROKERS', { infer: true }),
+      brokers: kafkaConnection(config),
       clientId: 'key-service',
       groupId: config.get('KEY_USAGE_GROUP', { infer: true }),
       topic: TOPICS.keyUsage,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { kafkaSecurityEnvShape } from '../kafka/kafka-connection';
 import developmentSecrets from './development-secrets.json';
 
 /**
@@ -59,5 +60,6 @@ export const commonEnvSchema = z.object({
   KAFKA_BROKERS: brokersSchema,
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(5).default(1),
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(64).default(3),
+  ...kafkaSecurityEnvShape,
 });
 export type CommonEnv = z.infer<typeof commonEnvSchema>;

@@ -4,6 +4,7 @@ import { Consumer, IHeaders, Kafka, KafkaMessage, logLevel, type RetryOptions } 
 import type { z } from 'zod';
 import { DEAD_LETTER_HEADERS } from '@sp/contracts';
 import { kafkaLogCreator } from './kafka-log';
+import { kafkaClientSettings, type KafkaTarget } from './kafka-connection';
 import type { KafkaPublisher } from './kafka.publisher';
 
 export interface ConsumedMessage<T> {
@@ -14,7 +15,8 @@ export interface ConsumedMessage<T> {
 }
 
 export interface BatchConsumerOptions<T> {
-  brokers: string[];
+  /** The brokers, or the service's whole connection (TLS, SASL: kafkaConnection). */
+  brokers: KafkaTarget;
   clientId: string;
   groupId: string;
   topic: string;
@@ -128,7 +130,7 @@ export class BatchConsumer<T> extends EventEmitter {
     super();
     this.logger = new Logger(`BatchConsumer:${options.topic}`);
     this.kafka = new Kafka({
-      brokers: options.brokers,
+      ...kafkaClientSettings(options.brokers),
       clientId: options.clientId,
       logLevel: logLevel.WARN,
       logCreator: kafkaLogCreator,

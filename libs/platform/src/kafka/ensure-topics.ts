@@ -1,4 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
+import { kafkaClientSettings, type KafkaTarget } from './kafka-connection';
 import { kafkaLogCreator } from './kafka-log';
 import { topicConfigEntries } from './topic-settings';
 
@@ -7,11 +8,11 @@ import { topicConfigEntries } from './topic-settings';
  * existing cluster). Waits for their leaders, so the first produce or subscribe does not race.
  */
 export async function ensureTopics(
-  brokers: string[],
+  target: KafkaTarget,
   topics: string[],
   options: { numPartitions: number; replicationFactor: number },
 ): Promise<void> {
-  const admin = new Kafka({ brokers, clientId: 'topic-setup', logLevel: logLevel.WARN, logCreator: kafkaLogCreator }).admin();
+  const admin = new Kafka({ ...kafkaClientSettings(target), clientId: 'topic-setup', logLevel: logLevel.WARN, logCreator: kafkaLogCreator }).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());

@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { TOPICS } from '@sp/contracts';
 import type { CommonEnv } from '../config/validate-env';
 import { ensureTopics } from './ensure-topics';
+import { kafkaConnection } from './kafka-connection';
 import { backoffMs } from './batch-consumer';
 import { EventSigner, type EventSigningEnv } from './event-signer';
 import { KafkaPublisher } from './kafka.publisher';
@@ -31,7 +32,7 @@ export function kafkaPublisherProvider(clientId: string, options: { signsAccessE
     provide: KafkaPublisher,
     inject: options.signsAccessEvents ? [ConfigService, EventSigner] : [ConfigService],
     useFactory: (config: ConfigService<CommonEnv, true>, signer?: EventSigner) => {
-      const brokers = config.get('KAFKA_BROKERS', { infer: true });
+      const brokers = kafkaConnection(config);
       signer?.assertCanSign();
       const publisher = new KafkaPublisher(brokers, clientId, signer ? { signer, topics: [TOPICS.accessEvents] } : undefined);
       void (async () => {

@@ -4,6 +4,7 @@ import { logLevel, Partitioners, type IHeaders, type RecordMetadata } from 'kafk
 import { lastValueFrom } from 'rxjs';
 import { EVENT_SIGNATURE_HEADER } from '@sp/contracts';
 import type { EventSigner } from './event-signer';
+import { kafkaClientSettings, type KafkaTarget } from './kafka-connection';
 import { kafkaLogCreator } from './kafka-log';
 
 export interface OutgoingMessage {
@@ -34,10 +35,10 @@ export class KafkaPublisher implements OnApplicationShutdown {
   /** What is wrong with the access topic's configuration, as checked at start (readiness reports it). */
   topicProblems: string[] = [];
 
-  constructor(brokers: string[], clientId: string, private readonly signing?: PublisherSigning) {
+  constructor(target: KafkaTarget, clientId: string, private readonly signing?: PublisherSigning) {
     this.client = new ClientKafka({
       client: {
-        brokers,
+        ...kafkaClientSettings(target),
         clientId,
         logLevel: logLevel.WARN,
         logCreator: kafkaLogCreator,

@@ -1,5 +1,6 @@
 import { Kafka, logLevel, ConfigResourceTypes } from 'kafkajs';
 import { TOPICS } from '@sp/contracts';
+import { kafkaClientSettings, type KafkaTarget } from './kafka-connection';
 import { kafkaLogCreator } from './kafka-log';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -41,8 +42,8 @@ export function accessTopicProblems(config: Record<string, string | undefined>):
 }
 
 /** Reads the access topic's configuration from the cluster and checks it. */
-export async function checkAccessTopic(brokers: string[]): Promise<string[]> {
-  const admin = new Kafka({ brokers, clientId: 'topic-check', logLevel: logLevel.WARN, logCreator: kafkaLogCreator }).admin();
+export async function checkAccessTopic(target: KafkaTarget): Promise<string[]> {
+  const admin = new Kafka({ ...kafkaClientSettings(target), clientId: 'topic-check', logLevel: logLevel.WARN, logCreator: kafkaLogCreator }).admin();
   await admin.connect();
   try {
     const { resources } = await admin.describeConfigs({
@@ -51,6 +52,17 @@ export async function checkAccessTopic(brokers: string[]): Promise<string[]> {
     });
     const entries = Object.fromEntries((resources[0]?.configEntries ?? []).map((e) => [e.configName, e.configValue]));
     return accessTopicProblems(entries);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Each partition's log start offset (the oldest record retention and deletions left). */
+export async function topicLogStartOffsets(target: KafkaTarget, topic: string): Promise<Map<number, bigint>> {
+  const admin = new Kafka({ ...kafkaClientSettings(target), clientId: 'topic-check', logLevel: logLevel.WARN, logCreator: kafkaLogCreator, retry: { retries: 2 } }).admin();
+  await admin.connect();
+  try {
+    return new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.low)]));
   } finally {
     await admin.disconnect();
   }
