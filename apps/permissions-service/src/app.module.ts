@@ -8,6 +8,7 @@ import { AuthorizeController } from './authorize/authorize.controller';
 import { AuthorizeService } from './authorize/authorize.service';
 import { permissionsEnvSchema, type PermissionsEnv } from './config/env.schema';
 import { ProjectionReadiness } from './health/permissions.health';
+import { SnapshotCacheService } from './snapshot/snapshot-cache.service';
 import { ViewSnapshotController } from './snapshot/view-snapshot.controller';
 import { ProjectionConsumer } from './view/projection.consumer';
 import { ProjectionService } from './view/projection.service';
@@ -35,6 +36,7 @@ import { ViewRepository } from './view/view.repository';
     ViewRepository,
     ProjectionService,
     ProjectionConsumer,
+    SnapshotCacheService,
     AuthorizeService,
     MongoReadiness,
     ProjectionReadiness,

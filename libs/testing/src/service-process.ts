@@ -51,7 +51,7 @@ export class ServiceProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (b: Buffer) => {
-      this.output = (this.output + b.toString()).slice(-20_000);
+      this.output = (this.output + b.toString()).slice(-200_000);
     };
     this.child.stdout?.on('data', keep);
     this.child.stderr?.on('data', keep);

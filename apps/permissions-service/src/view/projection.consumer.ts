@@ -2,7 +2,7 @@ import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nest
 import { ConfigService } from '@nestjs/config';
 import { accessEventSchema, EVENT_SIGNATURE_HEADER, TOPICS, type AccessEvent } from '@sp/contracts';
 import { hasConsistentAggregateId } from '@sp/permissions';
-import { BatchConsumer, EventSigner, KafkaPublisher } from '@sp/platform';
+import { BatchConsumer, EventSigner, KafkaPublisher, kafkaConnection } from '@sp/platform';
 import type { PermissionsEnv } from '../config/env.schema';
 import { ProjectionService } from './projection.service';
 import { ViewRepository } from './view.repository';
@@ -20,7 +20,7 @@ export class ProjectionConsumer implements OnApplicationBootstrap, OnApplication
     private readonly repo: ViewRepository,
   ) {
     this.consumer = new BatchConsumer<AccessEvent>({
-      brokers: config.get('KAFKA_BROKERS', { infer: true }),
+      brokers: kafkaConnection(config),
       clientId: 'permissions-service',
       groupId: config.get('PERMISSIONS_GROUP', { infer: true }),
       topic: TOPICS.accessEvents,

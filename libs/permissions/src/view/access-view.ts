@@ -91,34 +91,35 @@ export class AccessView {
   /**
    * Loads a record of a snapshot (a view the permissions-service projected with the same reducers).
    * Like an event, it only replaces an older version of its aggregate; a key's revocation holds.
+   * The view takes the record as it is and freezes it (no copy: a snapshot of a million keys is
+   * parsed into records once, not twice); callers pass records of their own, freshly parsed.
    */
   restore(kind: AggregateKind, record: ViewRecord): void {
     switch (kind) {
       case 'key': {
-        const next = { ...(record as KeyRecord) };
+        const next = record as KeyRecord;
         const prev = this.keys.get(next.keyId) ?? null;
         if (prev !== null && prev.version >= next.version && (prev.revoked || !next.revoked)) return;
-        if (prev?.revoked) next.revoked = true;
-        this.storeKey(prev, next);
+        this.storeKey(prev, prev?.revoked && !next.revoked ? { ...next, revoked: true } : next);
         return;
       }
       case 'member': {
         const next = record as MemberRecord;
         const id = memberAggregateId(next.orgId, next.userId);
         const prev = this.membersById.get(id) ?? null;
-        if (prev === null || prev.version < next.version) this.storeMember(id, prev, { ...next, pageRoles: next.pageRoles.map((r) => ({ ...r })) });
+        if (prev === null || prev.version < next.version) this.storeMember(id, prev, next);
         return;
       }
       case 'page': {
         const next = record as PageRecord;
         const prev = this.pages.get(next.pageId) ?? null;
-        if (prev === null || prev.version < next.version) this.storePage(prev, { ...next });
+        if (prev === null || prev.version < next.version) this.storePage(prev, next);
         return;
       }
       case 'org': {
         const next = record as OrgRecord;
         const prev = this.orgs.get(next.orgId);
-        if (prev === undefined || prev.version < next.version) this.orgs.set(next.orgId, Object.freeze({ ...next }));
+        if (prev === undefined || prev.version < next.version) this.orgs.set(next.orgId, Object.freeze(next));
         return;
       }
     }
