@@ -149,9 +149,19 @@ function strip<T>(doc: Document | null): T | null {
   return rest as T;
 }
 
-/** Field order as a plain object with sorted keys, so two snapshots compare with deep equality. */
+/**
+ * A plain copy with every object's keys sorted, at every depth, so two snapshots compare with deep
+ * equality. (A key-list replacer for JSON.stringify would also drop nested keys that are not
+ * top-level ones, such as pageRoles[].pageId.)
+ */
 function normalise<T>(record: T): T {
-  return JSON.parse(JSON.stringify(record, Object.keys(record as object).sort())) as T;
+  const sortDeep = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(sortDeep);
+    if (value === null || typeof value !== 'object') return value;
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, sortDeep(v)]));
+  };
+  return sortDeep(record) as T;
 }
 
 function onlyDuplicateKeys(err: unknown): boolean {
