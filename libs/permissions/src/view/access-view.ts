@@ -98,6 +98,9 @@ export class AccessView {
     switch (kind) {
       case 'key': {
         const next = record as KeyRecord;
+        // Share the org's and the member's id strings rather than hold a parsed copy per key.
+        next.orgId = this.orgs.get(next.orgId)?.orgId ?? next.orgId;
+        if (next.userId !== null) next.userId = this.membersByOrg.get(next.orgId)?.get(next.userId)?.userId ?? next.userId;
         const prev = this.keys.get(next.keyId) ?? null;
         if (prev !== null && prev.version >= next.version && (prev.revoked || !next.revoked)) return;
         this.storeKey(prev, prev?.revoked && !next.revoked ? { ...next, revoked: true } : next);
@@ -105,6 +108,7 @@ export class AccessView {
       }
       case 'member': {
         const next = record as MemberRecord;
+        next.orgId = this.orgs.get(next.orgId)?.orgId ?? next.orgId;
         const id = memberAggregateId(next.orgId, next.userId);
         const prev = this.membersById.get(id) ?? null;
         if (prev === null || prev.version < next.version) this.storeMember(id, prev, next);
@@ -112,6 +116,7 @@ export class AccessView {
       }
       case 'page': {
         const next = record as PageRecord;
+        next.orgId = this.orgs.get(next.orgId)?.orgId ?? next.orgId;
         const prev = this.pages.get(next.pageId) ?? null;
         if (prev === null || prev.version < next.version) this.storePage(prev, next);
         return;
