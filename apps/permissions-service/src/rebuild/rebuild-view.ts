@@ -1,6 +1,6 @@
 import mongoose, { type Connection } from 'mongoose';
 import { recordIdOf, type AggregateKind, type ViewRecord } from '@sp/permissions';
-import type { EventSigner } from '@sp/platform';
+import type { EventSigner, KafkaTarget } from '@sp/platform';
 import { ViewRepository } from '../view/view.repository';
 import { fillView, type FillReport, type ViewSource } from './view-sources';
 
@@ -12,7 +12,7 @@ export interface RebuildOptions {
   liveDb: string;
   /** Where to rebuild from; the access topic (brokers, signer) when absent. */
   source?: ViewSource;
-  brokers?: string[];
+  brokers?: KafkaTarget;
   /** Verifies the events' signatures, as the live projection does (topic). */
   signer?: EventSigner;
   /** Database to rebuild into (must be empty); dropped afterwards unless keep. */

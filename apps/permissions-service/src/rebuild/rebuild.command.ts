@@ -12,9 +12,9 @@ import { parseRebuildSettings, USAGE, UsageError, type RebuildSettings } from '.
 function sourceOf(s: RebuildSettings): ViewSource {
   switch (s.from) {
     case 'source':
-      return { from: 'source', brokers: s.KAFKA_BROKERS, mongoUri: s.MONGODB_URI, keyServiceDb: s.KEY_SERVICE_DB };
+      return { from: 'source', brokers: s.kafka, mongoUri: s.MONGODB_URI, keyServiceDb: s.KEY_SERVICE_DB };
     case 'topic':
-      return { from: 'topic', brokers: s.KAFKA_BROKERS, signer: new EventSigner(s.EVENT_SIGNING_KEYS as Record<string, string>), timeoutMs: s.REBUILD_TIMEOUT_MS };
+      return { from: 'topic', brokers: s.kafka, signer: new EventSigner(s.EVENT_SIGNING_KEYS as Record<string, string>), timeoutMs: s.REBUILD_TIMEOUT_MS };
     case 'snapshot':
       return { from: 'snapshot', permissionsUrl: s.PERMISSIONS_URL, internalToken: s.INTERNAL_TOKEN as string };
   }

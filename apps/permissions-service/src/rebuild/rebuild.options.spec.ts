@@ -39,6 +39,13 @@ describe('rebuild-view settings', () => {
     expect(attempt).toThrow(/--from: must be source, topic or snapshot[\s\S]*--restore: must be 1-60[\s\S]*KAFKA_BROKERS \(--kafka-brokers\): must be host:port[\s\S]*MONGODB_URI \(--mongodb-uri\): must start with mongodb/);
   });
 
+  it("takes the brokers' SASL and TLS settings as the services do, and says what does not fit", () => {
+    const sasl = { KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'ops', KAFKA_SASL_PASSWORD: 'secret' };
+    expect(parseRebuildSettings([], sasl)).toMatchObject({ kafka: { brokers: ['127.0.0.1:9092'], sasl: { mechanism: 'scram-sha-512', username: 'ops' } } });
+    expect(() => parseRebuildSettings([], { KAFKA_SASL_MECHANISM: 'plain' })).toThrow(/KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD: required/);
+    expect(() => parseRebuildSettings([], { KAFKA_SASL_MECHANISM: 'kerberos' })).toThrow(/KAFKA_SASL_MECHANISM/);
+  });
+
   it('refuses unknown flags, positionals and --keep with --restore; --help', () => {
     expect(() => parseRebuildSettings(['--form', 'topic'], {})).toThrow(/Unknown option '--form'[\s\S]*usage:/);
     expect(() => parseRebuildSettings(['topic'], {})).toThrow(UsageError);

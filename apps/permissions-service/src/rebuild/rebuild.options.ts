@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { brokersSchema, eventSigningKeysSchema, mongoUriSchema, secretSchema } from '@sp/platform';
+import { brokersSchema, eventSigningKeysSchema, kafkaSecurity, kafkaSecurityEnvShape, mongoUriSchema, secretSchema, type KafkaConnection } from '@sp/platform';
 
 /**
  * The rebuild command's settings: each flag has an environment variable of the same meaning (the
@@ -26,7 +26,8 @@ export const USAGE = `usage: npm run rebuild-view -- [--from source|topic|snapsh
   --permissions-url    PERMISSIONS_URL     default http://127.0.0.1:3002 (snapshot)
                        INTERNAL_TOKEN      required for snapshot
                        EVENT_SIGNING_KEYS  required for topic (the events' signatures are checked as the service does)
-  --timeout-ms         REBUILD_TIMEOUT_MS  default 300000 (topic: the replay's bound)`;
+  --timeout-ms         REBUILD_TIMEOUT_MS  default 300000 (topic: the replay's bound)
+                       KAFKA_SSL*, KAFKA_SASL_*  the brokers' TLS and SASL settings, as the services take them`;
 
 const dbName = z.string().regex(/^[A-Za-z0-9_-]{1,60}$/, 'must be 1-60 letters, digits, "_" or "-"');
 
@@ -40,12 +41,15 @@ const baseSchema = z.object({
   PERMISSIONS_DB: dbName.default('permissions_service'),
   PERMISSIONS_URL: z.url({ error: 'must be the http(s) URL of a permissions-service' }).default('http://127.0.0.1:3002'),
   REBUILD_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(300_000),
+  ...kafkaSecurityEnvShape,
 });
 
 const topicSchema = z.object({ EVENT_SIGNING_KEYS: eventSigningKeysSchema });
 const snapshotSchema = z.object({ INTERNAL_TOKEN: secretSchema('bearer token of internal calls') });
 
 export type RebuildSettings = z.infer<typeof baseSchema> & {
+  /** The brokers with their TLS and SASL settings. */
+  kafka: KafkaConnection;
   EVENT_SIGNING_KEYS?: Record<string, string>;
   INTERNAL_TOKEN?: string;
 };
@@ -88,14 +92,23 @@ export function parseRebuildSettings(argv: string[], env: NodeJS.ProcessEnv): Re
     const value = (values[flag] as string | undefined) ?? env[name];
     raw[name] = value === '' ? undefined : value;
   }
+  for (const name of Object.keys(kafkaSecurityEnvShape)) raw[name] = env[name] === '' ? undefined : env[name];
   const base = baseSchema.safeParse(raw);
   const issues = base.success ? [] : base.error.issues.map((i) => describe(String(i.path[0]), i.message));
   const from = base.success ? base.data.from : null;
   const extra = from === 'topic' ? topicSchema : from === 'snapshot' ? snapshotSchema : null;
   const secrets = extra?.safeParse({ EVENT_SIGNING_KEYS: env.EVENT_SIGNING_KEYS, INTERNAL_TOKEN: env.INTERNAL_TOKEN });
   if (secrets && !secrets.success) issues.push(...secrets.error.issues.map((i) => describe(String(i.path[0]), `${i.message} (needed by --from ${from})`)));
-  if (issues.length > 0 || !base.success) throw new UsageError(`Invalid settings:\n${issues.join('\n')}\n${USAGE}`);
-  return { ...base.data, ...(secrets?.success ? secrets.data : {}) };
+  let kafka: KafkaConnection | null = null;
+  if (base.success) {
+    try {
+      kafka = { brokers: base.data.KAFKA_BROKERS, ...kafkaSecurity(base.data) };
+    } catch (err) {
+      issues.push(`  ${(err as Error).message}`);
+    }
+  }
+  if (issues.length > 0 || !base.success || kafka === null) throw new UsageError(`Invalid settings:\n${issues.join('\n')}\n${USAGE}`);
+  return { ...base.data, kafka, ...(secrets?.success ? secrets.data : {}) };
 }
 
 function describe(name: string, message: string): string {

@@ -20,16 +20,16 @@ import {
   type PageState,
   type ViewRecord,
 } from '@sp/permissions';
-import { BatchConsumer, EventSigner, KafkaPublisher } from '@sp/platform';
+import { BatchConsumer, EventSigner, KafkaPublisher, kafkaClientSettings, type KafkaTarget } from '@sp/platform';
 import { ProjectionService } from '../view/projection.service';
 import { ViewRepository, type RecordChange } from '../view/view.repository';
 
 /** Where a view is rebuilt from. */
 export type ViewSource =
   /** Replays the access topic from offset 0: complete only while the topic holds the whole history. */
-  | { from: 'topic'; brokers: string[]; signer: EventSigner; timeoutMs?: number }
+  | { from: 'topic'; brokers: KafkaTarget; signer: EventSigner; timeoutMs?: number }
   /** key-service's documents, the source of truth: needs no history at all. */
-  | { from: 'source'; brokers: string[]; mongoUri: string; keyServiceDb: string }
+  | { from: 'source'; brokers: KafkaTarget; mongoUri: string; keyServiceDb: string }
   /** A running permissions-service's view (GET /internal/v1/view/snapshot): a copy, not a proof. */
   | { from: 'snapshot'; permissionsUrl: string; internalToken: string };
 
@@ -94,11 +94,11 @@ class RecordWriter {
   }
 }
 
-function kafkaAdmin(brokers: string[]) {
-  return new Kafka({ brokers, clientId: 'permissions-rebuild', logLevel: logLevel.NOTHING, retry: { retries: 3 } }).admin();
+function kafkaAdmin(brokers: KafkaTarget) {
+  return new Kafka({ ...kafkaClientSettings(brokers), clientId: 'permissions-rebuild', logLevel: logLevel.NOTHING, retry: { retries: 3 } }).admin();
 }
 
-async function topicOffsets(brokers: string[]): Promise<{ partition: number; low: bigint; high: bigint }[]> {
+async function topicOffsets(brokers: KafkaTarget): Promise<{ partition: number; low: bigint; high: bigint }[]> {
   const admin = kafkaAdmin(brokers);
   await admin.connect();
   try {
