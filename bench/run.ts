@@ -13,7 +13,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
 import { generateApiKey, hashApiKey } from '@sp/api-keys';
 import { TOPICS, type AccessEvent } from '@sp/contracts';
-import { accessEvent, keyCreatedPayload, ServiceProcess } from '@sp/testing';
+import { accessEvent, keyCreatedPayload, ServiceProcess, signedMessage } from '@sp/testing';
 import { ProjectionService } from '../apps/permissions-service/src/view/projection.service';
 import { ViewRepository } from '../apps/permissions-service/src/view/view.repository';
 import { benchGatewayCluster } from './gateway-cluster.bench';
@@ -114,12 +114,12 @@ async function publish(events: AccessEvent[]): Promise<void> {
   const producer = new Kafka({ brokers, logLevel: logLevel.NOTHING }).producer();
   await producer.connect();
   for (let i = 0; i < events.length; i += 500) {
-    await producer.send({ topic: TOPICS.accessEvents, acks: -1, messages: events.slice(i, i + 500).map((e) => ({ key: e.orgId, value: JSON.stringify(e) })) });
+    await producer.send({ topic: TOPICS.accessEvents, acks: -1, messages: events.slice(i, i + 500).map((e) => signedMessage(e.orgId, e)) });
   }
   await producer.disconnect();
 }
 
-/** An org with 20 pages and one read_write org key, published straight to the access topic. */
+/** An org with 20 pages and one read_write org key, published straight to the access topic (signed, as key-service signs). */
 async function seedOrg(): Promise<{ org: string; key: string; pages: string[] }> {
   const org = `bench-${randomUUID().slice(0, 8)}`;
   const { key } = generateApiKey('org');
@@ -140,6 +140,8 @@ const gatewayEnv = (port: number, extra: Record<string, string> = {}) => ({
   RATE_LIMIT_KEY_PER_SECOND: '10000000',
   RATE_LIMIT_ORG_PER_SECOND: '10000000',
   LOG_LEVEL: 'warn',
+  // No permissions-service runs here: replay the (fresh) topic at once instead of waiting for a snapshot.
+  VIEW_SNAPSHOT_TIMEOUT_MS: '0',
   ...extra,
 });
 
@@ -204,6 +206,16 @@ async function startBare(port: number, body: string, cpus: string | undefined): 
   };
 }
 
+/**
+ * A built service (ServiceProcess), refused when something already answers on its port: a process
+ * left over from an earlier run would answer the readiness check and be measured instead.
+ */
+async function startService(app: string, port: number, env: Record<string, string>, cpus?: string, nodeArgs: string[] = []): Promise<ServiceProcess> {
+  const inUse = await fetch(`http://127.0.0.1:${port}/health/live`).then(() => true, () => false);
+  if (inUse) throw new Error(`port ${port} is already in use (a process left from an earlier run?)`);
+  return new ServiceProcess(app, port, env, cpus, nodeArgs).start();
+}
+
 /** `node --cpu-prof` for the gateway under test when BENCH_CPU_PROF names a directory (profiles are written at exit). */
 const PROFILE_ARGS = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
 
@@ -250,18 +262,20 @@ function ratioLine(label: string, a: Load[], b: Load[], goal: string): number {
  */
 async function benchGateway(): Promise<void> {
   const { key } = await seedOrg();
-  const gw = await new ServiceProcess('gateway', 3300, gatewayEnv(3300), SERVICE_CPUS, PROFILE_ARGS).start();
-  const auth = { authorization: `Bearer ${key}` };
-  const gwUrl = 'http://127.0.0.1:3300/v1/status-pages';
-  const probe = await fetch(gwUrl, { headers: auth });
-  if (probe.status !== 200) throw new Error(`gateway answered ${probe.status}`);
-  const body = await probe.text();
-  const bare = await startBare(3301, body, SERVICE_CPUS);
-  const bareUrl = 'http://127.0.0.1:3301/v1/status-pages';
-  // Kafka and the database only idle here (the view is loaded, usage is produced once a second):
-  // off the service CPU, so that CPU runs the side under test and nothing else.
-  pinStack(OTHER_CPUS);
+  const gw = await startService('gateway', 3300, gatewayEnv(3300), SERVICE_CPUS, PROFILE_ARGS);
+  let bare: Awaited<ReturnType<typeof startBare>> | undefined;
   try {
+    const auth = { authorization: `Bearer ${key}` };
+    const gwUrl = 'http://127.0.0.1:3300/v1/status-pages';
+    const probe = await fetch(gwUrl, { headers: auth });
+    if (probe.status !== 200) throw new Error(`gateway answered ${probe.status}`);
+    const body = await probe.text();
+    bare = await startBare(3301, body, SERVICE_CPUS);
+    const bareUrl = 'http://127.0.0.1:3301/v1/status-pages';
+    const barePid = bare.pid;
+    // Kafka and the database only idle here (the view is loaded, usage is produced once a second):
+    // off the service CPU, so that CPU runs the side under test and nothing else.
+    pinStack(OTHER_CPUS);
     if ((await fetch(bareUrl).then((r) => r.text())) !== body) throw new Error('the bare server does not answer the same body');
     // Warm-up (JIT) of both sides, not measured.
     await load(gwUrl, auth, 5);
@@ -270,13 +284,13 @@ async function benchGateway(): Promise<void> {
     const [a, b] = await alternate(
       GATEWAY_PAIRS,
       () => load(gwUrl, auth, GATEWAY_SLICE_S, CONNECTIONS, gw.pid),
-      () => load(bareUrl, auth, GATEWAY_SLICE_S, CONNECTIONS, bare.pid),
+      () => load(bareUrl, auth, GATEWAY_SLICE_S, CONNECTIONS, barePid),
     );
     const closing = { ...auth, connection: 'close' };
     const [fa, fb] = await alternate(
       FRESH_CONNECTION_PAIRS,
       () => load(gwUrl, closing, GATEWAY_SLICE_S, CONNECTIONS, gw.pid),
-      () => load(bareUrl, closing, GATEWAY_SLICE_S, CONNECTIONS, bare.pid),
+      () => load(bareUrl, closing, GATEWAY_SLICE_S, CONNECTIONS, barePid),
     );
 
     say('### (a) GET /v1/status-pages answered by the gateway (authenticated) vs a bare node:http server answering the same bytes');
@@ -302,7 +316,55 @@ async function benchGateway(): Promise<void> {
     save('gateway', { keepAlive: { a, b, ratio, cpuUsGateway: cpuGw, cpuUsBare: cpuBare }, freshConnections: { a: fa, b: fb, ratio: freshRatio } });
   } finally {
     pinStack(ALL_CPUS);
-    await Promise.all([gw.stop(), bare.stop()]);
+    await Promise.all([gw.stop(), bare?.stop()]);
+  }
+}
+
+/**
+ * A/B of gateway builds (BENCH_GATEWAY_VARIANTS: comma-separated directories under dist/, each
+ * holding a main.js built from the variant, e.g. `dist/ab/before,dist/ab/after`) on (a)'s path:
+ * every variant and the bare server on the service CPU, in rounds where each runs once, the order
+ * rotating; ratios to the bare server of the same round. How an optimisation is shown to pay
+ * (BENCHMARKS.md) on a machine whose speed drifts between runs.
+ */
+async function benchGatewayVariants(): Promise<void> {
+  const dirs = (process.env.BENCH_GATEWAY_VARIANTS ?? '').split(',').filter(Boolean);
+  if (dirs.length === 0) throw new Error('BENCH_GATEWAY_VARIANTS names no build (e.g. dist/ab/before,dist/ab/after)');
+  const { key } = await seedOrg();
+  const auth = { authorization: `Bearer ${key}` };
+  const gws: { dir: string; port: number; svc: ServiceProcess }[] = [];
+  let bare: Awaited<ReturnType<typeof startBare>> | undefined;
+  try {
+    for (const [i, dir] of dirs.entries()) {
+      const port = 3310 + i;
+      // ServiceProcess runs dist/apps/<app>/main.js: a variant's directory relative to dist/apps.
+      gws.push({ dir, port, svc: await startService(join('..', '..', dir), port, gatewayEnv(port), SERVICE_CPUS, PROFILE_ARGS) });
+    }
+    const url = (port: number) => `http://127.0.0.1:${port}/v1/status-pages`;
+    const body = await fetch(url(gws[0].port), { headers: auth }).then((r) => (r.status === 200 ? r.text() : Promise.reject(new Error(`${gws[0].dir} answered ${r.status}`))));
+    for (const g of gws) if ((await fetch(url(g.port), { headers: auth }).then((r) => r.text())) !== body) throw new Error(`${g.dir} answers another body`);
+    bare = await startBare(3309, body, SERVICE_CPUS);
+    const barePid = bare.pid;
+    pinStack(OTHER_CPUS);
+    const sides = [...gws.map((g) => ({ label: g.dir, port: g.port, pid: g.svc.pid })), { label: 'bare node:http (same bytes)', port: 3309, pid: barePid }];
+    for (const side of sides) await load(url(side.port), auth, 5); // warm-up (JIT), not measured
+    const results: Load[][] = sides.map(() => []);
+    for (let round = 0; round < GATEWAY_PAIRS; round++) {
+      for (let k = 0; k < sides.length; k++) {
+        const i = (round + k) % sides.length;
+        results[i].push(await load(url(sides[i].port), auth, GATEWAY_SLICE_S, CONNECTIONS, sides[i].pid));
+      }
+    }
+    say(`### Gateway builds compared on (a)'s path (${GATEWAY_PAIRS} rounds of ${GATEWAY_SLICE_S} s runs, order rotating, all on CPU ${SERVICE_CPUS ?? '(unpinned)'})`);
+    say();
+    table(sides.map((side, i) => [side.label, results[i]]));
+    const bareRuns = results[results.length - 1];
+    for (const [i, g] of gws.entries()) ratioLine(`${g.dir} / bare`, results[i], bareRuns, '>= 0.5');
+    for (let i = 1; i < gws.length; i++) ratioLine(`${gws[i].dir} / ${gws[0].dir}`, results[i], results[0], 'none set');
+    save('gateway-variants', { variants: dirs, results });
+  } finally {
+    pinStack(ALL_CPUS);
+    await Promise.all([...gws.map((g) => g.svc.stop()), bare?.stop()]);
   }
 }
 
@@ -316,9 +378,11 @@ async function benchProxy(): Promise<void> {
   const { key, pages } = await seedOrg();
   const incidents = JSON.stringify(Array.from({ length: 5 }, (_, i) => ({ id: `inc_${i}`, title: `Incident ${i}`, status: 'resolved', message: null, createdAt: new Date(0).toISOString() })));
   const upstream = await startBare(3303, incidents, OTHER_CPUS);
-  const gw = await new ServiceProcess('gateway', 3302, gatewayEnv(3302, { UPSTREAM_URL: 'http://127.0.0.1:3303' }), SERVICE_CPUS, PROFILE_ARGS).start();
-  pinStack(OTHER_CPUS);
+  let gw: ServiceProcess | undefined;
   try {
+    gw = await startService('gateway', 3302, gatewayEnv(3302, { UPSTREAM_URL: 'http://127.0.0.1:3303' }), SERVICE_CPUS, PROFILE_ARGS);
+    const gwPid = gw.pid;
+    pinStack(OTHER_CPUS);
     const path = `/v1/status-pages/${pages[0]}/incidents?limit=5`;
     const auth = { authorization: `Bearer ${key}` };
     const viaGateway = await fetch(`http://127.0.0.1:3302${path}`, { headers: auth }).then((r) => r.text());
@@ -327,7 +391,7 @@ async function benchProxy(): Promise<void> {
     await load(`http://127.0.0.1:3303${path}`, auth, 5);
     const [a, b] = await alternate(
       ROUNDS,
-      () => load(`http://127.0.0.1:3302${path}`, auth, DURATION, CONNECTIONS, gw.pid),
+      () => load(`http://127.0.0.1:3302${path}`, auth, DURATION, CONNECTIONS, gwPid),
       () => load(`http://127.0.0.1:3303${path}`, auth, DURATION, CONNECTIONS, upstream.pid),
     );
     say('### (b) GET incidents: through the gateway (auth + signed identity + proxy) vs the same bare upstream called directly');
@@ -340,14 +404,17 @@ async function benchProxy(): Promise<void> {
     save('proxy', { a, b, ratio });
   } finally {
     pinStack(ALL_CPUS);
-    await Promise.all([gw.stop(), upstream.stop()]);
+    await Promise.all([gw?.stop(), upstream.stop()]);
   }
 }
 
 async function benchRevocation(): Promise<void> {
   const db = `bench_keys_${Date.now()}`;
-  const keySvc = await new ServiceProcess('key-service', 3304, { KEY_SERVICE_PORT: '3304', KEY_SERVICE_DB: db, KEY_USAGE_GROUP: `bench-${randomUUID()}`, LOG_LEVEL: 'warn' }).start();
-  const gw = await new ServiceProcess('gateway', 3305, gatewayEnv(3305, { AUTH_FAILURES_PER_MINUTE: '10000000' }), SERVICE_CPUS).start();
+  const keySvc = await startService('key-service', 3304, { KEY_SERVICE_PORT: '3304', KEY_SERVICE_DB: db, KEY_USAGE_GROUP: `bench-${randomUUID()}`, LOG_LEVEL: 'warn' });
+  const gw = await startService('gateway', 3305, gatewayEnv(3305, { AUTH_FAILURES_PER_MINUTE: '10000000' }), SERVICE_CPUS).catch(async (err: Error) => {
+    await keySvc.stop();
+    throw err;
+  });
   const admin = { authorization: `Bearer ${process.env.ADMIN_TOKEN}`, 'content-type': 'application/json' };
   const org = `bench-rev-${randomUUID().slice(0, 8)}`;
   const N = Number(process.env.BENCH_REVOCATIONS ?? 200); // 200, so the p99 is not just the maximum
@@ -461,13 +528,15 @@ function save(name: string, data: unknown): void {
 }
 
 const BENCHES: Record<string, () => Promise<void>> = { gateway: benchGateway, revocation: benchRevocation, proxy: benchProxy, projection: benchProjection, 'gateway-cluster': () => benchGatewayCluster(say) };
+/** Run only when named: `npm run bench -- gateway-variants` (needs BENCH_GATEWAY_VARIANTS). */
+const ON_REQUEST: Record<string, () => Promise<void>> = { 'gateway-variants': benchGatewayVariants };
 
 async function main(): Promise<void> {
   if (!process.env.KAFKA_BROKERS || !mongoUri) throw new Error('run through npm run bench (tools/run.sh starts the stack)');
-  const chosen = process.argv.slice(2).filter((a) => a in BENCHES);
+  const chosen = process.argv.slice(2).filter((a) => a in BENCHES || a in ON_REQUEST);
   say(`Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; autocannon ${CONNECTIONS} connections, ${DURATION} s x ${ROUNDS} rounds per side, interleaved.`);
   say();
-  for (const name of chosen.length > 0 ? chosen : Object.keys(BENCHES)) await BENCHES[name]();
+  for (const name of chosen.length > 0 ? chosen : Object.keys(BENCHES)) await (BENCHES[name] ?? ON_REQUEST[name])();
   writeFileSync(join(__dirname, 'results', 'latest.md'), out.join('\n') + '\n');
 }
 
