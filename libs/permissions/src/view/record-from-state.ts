@@ -1,5 +1,6 @@
-import { memberAggregateId, PAGE_ROLES, type KeyAccess, type KeyType, type OrgRole, type PageRole, type Permission } from '@sp/contracts';
+import { memberAggregateId, type KeyAccess, type KeyType, type OrgRole, type PageRole, type Permission } from '@sp/contracts';
 import type { AggregateKind, KeyRecord, MemberRecord, OrgRecord, PageRecord, ViewRecord } from './view.records';
+import { normalizePageRoles } from './reduce-member';
 
 /**
  * The state of each aggregate as its source of truth (key-service's documents) keeps it, reduced
@@ -68,7 +69,7 @@ export function pageRecordFromState(page: PageState): PageRecord {
 export function memberRecordFromState(member: MemberState): MemberRecord {
   const { orgId, userId, version } = member;
   if (member.removed === true) return { orgId, userId, version, role: null, pageRoles: [], removed: true };
-  return { orgId, userId, version, role: member.role ?? null, pageRoles: sortedPageRoles(member.pageRoles ?? []), removed: false };
+  return { orgId, userId, version, role: member.role ?? null, pageRoles: normalizePageRoles(member.pageRoles ?? []), removed: false };
 }
 
 /**
@@ -110,17 +111,4 @@ export function recordIdOf(kind: AggregateKind, record: ViewRecord): string {
     case 'org':
       return (record as OrgRecord).orgId;
   }
-}
-
-/**
- * As reduceMember orders them: one entry per page, by pageId in code-unit order (key-service sorts
- * with localeCompare, which puts "a" before "B"), the less privileged role should a page appear twice.
- */
-function sortedPageRoles(pageRoles: readonly { pageId: string; role: PageRole }[]): MemberRecord['pageRoles'] {
-  const byPage = new Map<string, PageRole>();
-  for (const { pageId, role } of pageRoles) {
-    const seen = byPage.get(pageId);
-    if (seen === undefined || PAGE_ROLES.indexOf(role) > PAGE_ROLES.indexOf(seen)) byPage.set(pageId, role);
-  }
-  return [...byPage.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((pageId) => ({ pageId, role: byPage.get(pageId) as PageRole }));
 }

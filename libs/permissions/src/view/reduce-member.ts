@@ -25,10 +25,11 @@ export function reduceMember(current: MemberRecord | null, event: MemberEvent): 
 }
 
 /**
- * One entry per page, sorted by pageId. Should a page appear twice, the less privileged role wins
- * (roles are nested: viewer < editor < admin < owner).
+ * One entry per page, sorted by pageId in code-unit order. Should a page appear twice, the less
+ * privileged role wins (roles are nested: viewer < editor < admin < owner). Also how a record is
+ * made from key-service's state (record-from-state.ts), whose own order may differ.
  */
-function normalizePageRoles(pageRoles: readonly { pageId: string; role: PageRole }[]): MemberRecord['pageRoles'] {
+export function normalizePageRoles(pageRoles: readonly { pageId: string; role: PageRole }[]): MemberRecord['pageRoles'] {
   const byPage = new Map<string, PageRole>();
   for (const { pageId, role } of pageRoles) {
     const seen = byPage.get(pageId);
