@@ -20,7 +20,7 @@ import { AccessViewService } from './view/access-view.service';
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, validate: validateEnv(gatewayEnvSchema), ignoreEnvFile: true }),
-    createLoggerModule('gateway', process.env.LOG_LEVEL ?? 'info'),
+    createLoggerModule('gateway', process.env.LOG_LEVEL ?? 'info', { accessLog: 'hook' }),
     PassportModule,
     TerminusModule,
   ],

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { logAccess } from '@sp/platform';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { AppModule } from './app.module';
 import type { GatewayEnv } from './config/env.schema';
@@ -32,6 +33,7 @@ export async function createGateway(env: GatewayEnv): Promise<{ app: NestFastify
   app.enableShutdownHooks();
   const instance = app.getHttpAdapter().getInstance();
   separateInternalPort(instance, internal as Server);
+  logAccess(instance);
   instance.removeAllContentTypeParsers();
   instance.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
   await app.register(replyFrom, { base: env.UPSTREAM_URL, undici: { connections: 128, pipelining: 1, keepAliveTimeout: 60_000 } });

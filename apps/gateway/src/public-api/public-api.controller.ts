@@ -25,22 +25,24 @@ export interface StatusPageItem {
 @Controller()
 @UseGuards(ApiKeyGuard)
 export class PublicApiController {
-  private readonly readableMemo = new WeakMap<KeyRecord, { member: MemberRecord | null; pages: readonly PageRecord[]; readable: StatusPageItem[] }>();
+  /** Per key record: the page list answered last, as JSON (the answer's bytes, so not serialised again). */
+  private readonly readableMemo = new WeakMap<KeyRecord, { member: MemberRecord | null; pages: readonly PageRecord[]; json: string }>();
 
   constructor(private readonly views: AccessViewService, private readonly upstream: UpstreamForwarder) {}
 
-  /** `GET /v1/status-pages`: the pages this key can read. */
-  statusPages(req: FastifyRequest): StatusPageItem[] {
+  /** `GET /v1/status-pages`: the pages this key can read (StatusPageItem[], as JSON). */
+  statusPages(req: FastifyRequest): string {
     const { key, member, at, clientIp } = accessOf(req);
     const pages = this.views.view.pagesOfOrg(key.orgId);
     // The view's records and page lists are frozen and replaced on every change: the same key,
     // member and page list (by identity) give the same pages. The clock and address only matter to
     // the principal check, which the guard made on this request.
     const memo = this.readableMemo.get(key);
-    if (memo !== undefined && memo.member === member && memo.pages === pages) return memo.readable;
-    const readable = readablePages(key, member, pages, at, clientIp).map((p) => ({ id: p.pageId, name: p.name }));
-    this.readableMemo.set(key, { member, pages, readable });
-    return readable;
+    if (memo !== undefined && memo.member === member && memo.pages === pages) return memo.json;
+    const readable: StatusPageItem[] = readablePages(key, member, pages, at, clientIp).map((p) => ({ id: p.pageId, name: p.name }));
+    const json = JSON.stringify(readable);
+    this.readableMemo.set(key, { member, pages, json });
+    return json;
   }
 
   /** `GET /v1/orgs/:orgId/members`. */
@@ -95,6 +97,8 @@ for (const policy of POLICY_TABLE) {
     PolicyOpenApi(policy),
   ];
   if (policy.answer !== 'upstream') decorators.push(Header('cache-control', 'no-store'));
+  // Answered as JSON text already (statusPages): Fastify sends a string with a JSON type as it is.
+  if (policy.answer === 'view:status-pages') decorators.push(Header('content-type', 'application/json; charset=utf-8'));
   for (const decorate of decorators) decorate(proto, name, descriptor);
   Reflect.defineMetadata('design:paramtypes', policy.answer === 'upstream' ? [Object, Object] : [Object], proto, name);
 }
