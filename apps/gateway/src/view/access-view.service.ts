@@ -54,6 +54,7 @@ export class AccessViewService implements OnApplicationBootstrap, OnApplicationS
       publisher,
       handle: async (messages) => this.applyAll(messages.map((m) => m.value)),
       startOffsets: async () => this.snapshotOffsets,
+      privateGroup: true,
     });
   }
 

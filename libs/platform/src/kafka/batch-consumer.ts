@@ -48,6 +48,14 @@ export interface BatchConsumerOptions<T> {
    * stored offset is older than the log's start has lost events (`gaps`).
    */
   startOffsets?: () => Promise<ReadonlyMap<number, bigint> | null>;
+  /**
+   * The group has this consumer as its only member, ever (a gateway's group of its own): the start
+   * offsets are sought by the consumer itself when it joins, and committed then, instead of being
+   * committed to the group first by kafkajs' admin.setOffsets, which joins and leaves the group once
+   * more (about 5 s of every start). A group shared by instances keeps setOffsets: only the first
+   * member may set where the group starts.
+   */
+  privateGroup?: boolean;
 }
 
 /** Events a view never applied because the log had deleted them before it read them. */
@@ -123,6 +131,8 @@ export class BatchConsumer<T> extends EventEmitter {
   /** The partitions' high watermarks as the last fetched batch of each reported them. */
   private readonly highWatermarks = new Map<number, bigint>();
   private lastError: string | null = null;
+  /** Private groups: where each partition starts, sought and committed when the consumer joins. */
+  private readonly seekTo = new Map<number, bigint>();
   deadLettered = 0;
   processed = 0;
 
@@ -193,7 +203,7 @@ export class BatchConsumer<T> extends EventEmitter {
       return;
     }
     await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: this.options.fromBeginning });
-    await this.consumer.run({
+    const running = this.consumer.run({
       autoCommit: true,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
@@ -202,6 +212,18 @@ export class BatchConsumer<T> extends EventEmitter {
         await this.processBatch(batch.partition, batch.messages, { resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale });
       },
     });
+    // As kafkajs' own setOffsets does: a seek made right after run() is applied before the first
+    // fetch. Committed once joined, so a restart of the consumer (after a crash) starts there too.
+    if (this.seekTo.size > 0) {
+      const partitions = [...this.seekTo].map(([partition, offset]) => ({ topic: this.options.topic, partition, offset: String(offset) }));
+      for (const seek of partitions) this.consumer.seek(seek);
+      const off = this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+        off();
+        this.seekTo.clear();
+        this.consumer.commitOffsets(partitions).catch((err: Error) => this.logger.warn(`start offsets not committed: ${err.message}`));
+      });
+    }
+    await running;
     if (this.stopped) {
       await this.consumer.disconnect().catch(() => undefined);
       return;
@@ -237,9 +259,15 @@ export class BatchConsumer<T> extends EventEmitter {
     try {
       const ends = await admin.fetchTopicOffsets(this.options.topic);
       const stored = this.options.startOffsets ? await this.options.startOffsets() : null;
-      if (stored) await this.startGroupAt(admin, ends, stored);
-      const [committed] = await admin.fetchOffsets({ groupId: this.options.groupId, topics: [this.options.topic] });
-      const committedBy = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+      let committedBy: Map<number, bigint>;
+      if (stored && this.options.privateGroup) {
+        committedBy = this.startOffsetsIn(ends, stored);
+        for (const [partition, offset] of committedBy) this.seekTo.set(partition, offset);
+      } else {
+        if (stored) await this.startGroupAt(admin, ends, stored);
+        const [committed] = await admin.fetchOffsets({ groupId: this.options.groupId, topics: [this.options.topic] });
+        committedBy = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+      }
       for (const p of ends) {
         const high = BigInt(p.high);
         this.startEnds.set(p.partition, high);
@@ -265,8 +293,15 @@ export class BatchConsumer<T> extends EventEmitter {
   ): Promise<void> {
     const { groups } = await admin.describeGroups([this.options.groupId]);
     if (groups[0] && groups[0].members.length > 0) return;
+    const partitions = [...this.startOffsetsIn(ends, stored)].map(([partition, offset]) => ({ partition, offset: String(offset) }));
+    await admin.setOffsets({ groupId: this.options.groupId, topic: this.options.topic, partitions });
+  }
+
+  /** The stored offsets clamped into the log, per partition; one before the log's start is a gap (recorded, logged). */
+  private startOffsetsIn(ends: { partition: number; low: string; high: string }[], stored: ReadonlyMap<number, bigint>): Map<number, bigint> {
     this.offsetGaps.length = 0;
-    const partitions = ends.map((p) => {
+    const out = new Map<number, bigint>();
+    for (const p of ends) {
       const low = BigInt(p.low);
       const high = BigInt(p.high);
       const at = stored.get(p.partition) ?? 0n;
@@ -274,9 +309,9 @@ export class BatchConsumer<T> extends EventEmitter {
         this.offsetGaps.push({ partition: p.partition, from: at, logStart: low });
         this.logger.error(`${this.options.topic}[${p.partition}]: events ${at}..${low - 1n} were deleted before this view applied them; rebuild it from the source of truth`);
       }
-      return { partition: p.partition, offset: String(at < low ? low : at > high ? high : at) };
-    });
-    await admin.setOffsets({ groupId: this.options.groupId, topic: this.options.topic, partitions });
+      out.set(p.partition, at < low ? low : at > high ? high : at);
+    }
+    return out;
   }
 
   private async processBatch(
