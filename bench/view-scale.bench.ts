@@ -9,6 +9,7 @@
  * BENCH_SCALE_KEYS (comma-separated, default "100000,1000000"). Run on a fresh bench stack; see
  * BENCHMARKS.md for the command. Prints a Markdown table.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { Kafka, logLevel } from 'kafkajs';
@@ -33,7 +34,10 @@ function rssMiB(pid: number): number {
   return Math.round(Number(/(\d+)/.exec(line)?.[1] ?? 0) / 1024);
 }
 
-/** Orgs of 10 keys each: 5 org keys, 5 user keys of 5 members, 2 pages. */
+/** An id the size of the product's (a prefix and 26 hex digits), unique per kind and number. */
+const id = (prefix: string, n: number) => `${prefix}_${createHash('sha256').update(`${prefix}${n}`).digest('hex').slice(0, 26)}`;
+
+/** Orgs of 10 keys each: 5 org keys, 5 user keys of 5 members, 2 pages; ids, hashes and names of real sizes. */
 async function seed(db: string, keys: number): Promise<void> {
   const conn = await mongoose.createConnection(mongoUri, { dbName: db, maxPoolSize: 20 }).asPromise();
   const orgs = Math.ceil(keys / 10);
@@ -44,22 +48,24 @@ async function seed(db: string, keys: number): Promise<void> {
       await conn.collection(collection).insertMany(docs as never[], { ordered: false });
     }
   };
-  await write('view_orgs', (o) => ({ _id: `o${o}`, orgId: `o${o}`, version: 1, name: `Org ${o}` }), orgs);
-  await write('view_pages', (i) => ({ _id: `o${i >> 1}-p${i & 1}`, orgId: `o${i >> 1}`, pageId: `o${i >> 1}-p${i & 1}`, version: 1, name: 'Page', removed: false }), orgs * 2);
+  const org = (o: number) => id('org', o);
+  const user = (o: number, u: number) => id('usr', o * 5 + u);
+  await write('view_orgs', (o) => ({ _id: org(o), orgId: org(o), version: 1, name: `Organisation ${o}` }), orgs);
+  await write('view_pages', (i) => ({ _id: id('page', i), orgId: org(i >> 1), pageId: id('page', i), version: 1, name: `Status page ${i}`, removed: false }), orgs * 2);
   await write(
     'view_members',
-    (i) => ({ _id: `o${Math.floor(i / 5)}:u${i % 5}`, orgId: `o${Math.floor(i / 5)}`, userId: `u${i % 5}`, version: 1, role: 'editor', pageRoles: [], removed: false }),
+    (i) => ({ _id: `${org(Math.floor(i / 5))}:${user(Math.floor(i / 5), i % 5)}`, orgId: org(Math.floor(i / 5)), userId: user(Math.floor(i / 5), i % 5), version: 1, role: 'editor', pageRoles: [], removed: false }),
     orgs * 5,
   );
   await write(
     'view_keys',
     (i) => {
-      const org = `o${Math.floor(i / 10)}`;
-      const user = i % 10 >= 5;
+      const o = Math.floor(i / 10);
+      const isUser = i % 10 >= 5;
       return {
-        _id: `key_${i}`, keyId: `key_${i}`, orgId: org, version: 1, keyHash: i.toString(16).padStart(64, '0'),
-        type: user ? 'user' : 'org', userId: user ? `u${i % 5}` : null, name: `k${i}`, access: 'read', statusPageIds: null,
-        expiresAt: null, allowedIps: null, prefix: user ? 'sp_usr_' : 'sp_org_', last4: 'abcd', revoked: false,
+        _id: id('key', i), keyId: id('key', i), orgId: org(o), version: 1, keyHash: createHash('sha256').update(`hash${i}`).digest('hex'),
+        type: isUser ? 'user' : 'org', userId: isUser ? user(o, i % 5) : null, name: `deploy key ${i}`, access: 'read', statusPageIds: null,
+        permissions: null, expiresAt: null, allowedIps: null, prefix: isUser ? 'sp_usr_' : 'sp_org_', last4: 'abcd', revoked: false,
         graceEndsAt: null, replacedBy: null, rolledFrom: null,
       };
     },
