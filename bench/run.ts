@@ -466,6 +466,12 @@ async function benchRevocation(): Promise<void> {
     say();
     say('Goal: p99 <= 15 ms idle, <= 100 ms loaded.');
     say();
+    // Where the time goes: the gateway's own histogram, from the event's occurredAt (key-service's
+    // write, same clock) to the view applying it; the rest is the revoke's answer and the polls.
+    const metrics = await fetch('http://127.0.0.1:3405/metrics').then((r) => r.text());
+    const buckets = [...metrics.matchAll(/^gateway_revocation_propagation_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)].map((m) => `<= ${m[1]} s: ${m[2]}`);
+    say(`Gateway's gateway_revocation_propagation_seconds (write to applied, both conditions, cumulative): ${buckets.join(', ')}.`);
+    say();
     save('revocation', { idle, loaded, backgroundRps: bg.requests.average });
   } finally {
     await Promise.all([gw.stop(), keySvc.stop()]);
