@@ -6,3 +6,4 @@ export * from './schemathesis';
 export * from './topic-history';
 export * from './consumer-group';
 export * from './secured-kafka';
+export * from './live-heap';

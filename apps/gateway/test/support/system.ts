@@ -31,7 +31,8 @@ export class System {
   /** Shared by the gateway and status-page-api: the gateway signs identities with it. */
   readonly upstreamSecret = process.env.GATEWAY_UPSTREAM_SECRET ?? `e2e-upstream-secret-${randomUUID()}`;
 
-  constructor(ports: SystemPorts, gatewayEnv: Record<string, string> = {}) {
+  /** `gatewayNodeArgs`: node flags for the gateway process, e.g. `--inspect=127.0.0.1:<port>`. */
+  constructor(ports: SystemPorts, gatewayEnv: Record<string, string> = {}, gatewayNodeArgs: string[] = []) {
     const upstream = new ServiceProcess('status-page-api', ports.upstream, {
       STATUS_PAGE_API_PORT: String(ports.upstream),
       STATUS_PAGE_API_DB: this.dbs.upstream,
@@ -62,7 +63,7 @@ export class System {
       // Its own rate-limit counters in the stack's Redis: suites reuse client addresses.
       RATE_LIMIT_REDIS_PREFIX: `e2e-${this.run}:`,
       ...gatewayEnv,
-    });
+    }, undefined, gatewayNodeArgs);
     this.services = [upstream, permissions, this.keyService, this.gateway];
   }
 
