@@ -8,7 +8,7 @@ import { Kafka, logLevel, type Producer } from 'kafkajs';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { TOPICS, type AccessEvent } from '@sp/contracts';
-import { AccessView, parseSnapshotLine } from '@sp/permissions';
+import { AccessView, ViewSnapshotReader } from '@sp/permissions';
 import { accessEvent, keyCreatedPayload, signedMessage, waitUntil } from '@sp/testing';
 import { SnapshotCacheService } from '../src/snapshot/snapshot-cache.service';
 import { ViewRepository } from '../src/view/view.repository';
@@ -39,8 +39,7 @@ describe('permissions-service: cached view snapshot (real Kafka + MongoDB-wire d
     expect(res.status).toBe(200);
     const view = new AccessView();
     let offsets: Map<number, bigint> | null = null;
-    for (const line of (res.body as string).split('\n').filter(Boolean)) {
-      const parsed = parseSnapshotLine(line);
+    for (const parsed of ViewSnapshotReader.parse(res.body as string)) {
       if ('offsets' in parsed) offsets = parsed.offsets;
       else view.restore(parsed.kind, parsed.record);
     }

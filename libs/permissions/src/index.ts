@@ -9,7 +9,7 @@ export { reduceOrg } from './view/reduce-org';
 export { applyToRecord } from './view/apply-to-record';
 export { AccessView } from './view/access-view';
 export type { AccessViewSnapshot, AccessViewSize } from './view/access-view';
-export { VIEW_SNAPSHOT_MEDIA_TYPE, viewSnapshotLines, parseSnapshotLine } from './view/view-snapshot.stream';
+export { VIEW_SNAPSHOT_MEDIA_TYPE, SNAPSHOT_FIELDS, viewSnapshotLines, ViewSnapshotReader } from './view/view-snapshot.stream';
 export type { SnapshotLine } from './view/view-snapshot.stream';
 export { keyRecordFromState, memberRecordFromState, pageRecordFromState, orgRecordFromState, recordIdOf } from './view/record-from-state';
 export type { KeyState, MemberState, PageState, OrgState } from './view/record-from-state';

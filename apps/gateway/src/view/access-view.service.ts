@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { accessEventSchema, EVENT_SIGNATURE_HEADER, TOPICS, type AccessEvent, type ConsistencyToken } from '@sp/contracts';
-import { AccessView, parseSnapshotLine } from '@sp/permissions';
+import { AccessView, ViewSnapshotReader } from '@sp/permissions';
 import { backoffMs, BatchConsumer, EventSigner, KafkaPublisher, kafkaConnection } from '@sp/platform';
 import type { GatewayEnv } from '../config/env.schema';
 import { GatewayMetrics } from '../metrics/gateway.metrics';
@@ -111,9 +111,10 @@ export class AccessViewService implements OnApplicationBootstrap, OnApplicationS
     let records = 0;
     let rest = '';
     const decoder = new TextDecoder();
+    const reader = new ViewSnapshotReader();
     const take = (line: string) => {
       if (line.length === 0) return;
-      const parsed = parseSnapshotLine(line);
+      const parsed = reader.line(line);
       if ('offsets' in parsed) offsets = parsed.offsets;
       else {
         this.view.restore(parsed.kind, parsed.record);

@@ -11,7 +11,7 @@ import {
   memberRecordFromState,
   orgRecordFromState,
   pageRecordFromState,
-  parseSnapshotLine,
+  ViewSnapshotReader,
   recordIdOf,
   type AggregateKind,
   type KeyState,
@@ -220,9 +220,10 @@ async function fillFromSnapshot(source: Extract<ViewSource, { from: 'snapshot' }
   const writer = new RecordWriter(repo);
   let offsets: Map<number, bigint> | null = null;
   const lines = createInterface({ input: Readable.fromWeb(res.body as WebReadableStream), crlfDelay: Infinity });
+  const reader = new ViewSnapshotReader();
   for await (const line of lines) {
     if (line.length === 0) continue;
-    const parsed = parseSnapshotLine(line);
+    const parsed = reader.line(line);
     if ('offsets' in parsed) offsets = parsed.offsets;
     else await writer.add({ kind: parsed.kind, id: recordIdOf(parsed.kind, parsed.record), record: parsed.record });
   }

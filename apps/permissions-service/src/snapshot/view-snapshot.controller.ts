@@ -32,7 +32,8 @@ export class ViewSnapshotController {
   @ApiOperation({ summary: 'The materialized view and the access-topic offsets it reflects, as NDJSON' })
   @ApiResponse({
     status: 200,
-    description: 'First line {"offsets":{"<partition>":"<next offset>"}}, then one {"kind","record"} per line',
+    description:
+      'First line {"offsets":{"<partition>":"<next offset>"}}, then one record per line as a JSON array: its kind, then its fields in a fixed order; orgId and a key\'s userId are the number of an earlier org or member line when that line is in the snapshot (see ViewSnapshotReader)',
     headers: { 'X-View-Snapshot-Created-At': { description: 'When the cached snapshot served was taken (absent: read from the database now)', schema: { type: 'string', format: 'date-time' } } },
     content: { [VIEW_SNAPSHOT_MEDIA_TYPE]: { schema: { type: 'string' } } },
   })

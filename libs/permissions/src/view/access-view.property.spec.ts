@@ -15,7 +15,7 @@ import {
 import { aggregateIdOf, aggregateKind } from './aggregate';
 import { AccessView } from './access-view';
 import { applyToRecord } from './apply-to-record';
-import { parseSnapshotLine, viewSnapshotLines } from './view-snapshot.stream';
+import { viewSnapshotLines, ViewSnapshotReader } from './view-snapshot.stream';
 import type { ViewRecord } from './view.records';
 
 const org = fc.constantFrom('o1', 'o2');
@@ -154,7 +154,7 @@ describe('AccessView properties', () => {
         let text = '';
         for await (const chunk of viewSnapshotLines(offsets, async function* (kind) { yield* byKind[kind]; })) text += chunk;
         const restored = new AccessView();
-        const lines = text.trimEnd().split('\n').map(parseSnapshotLine);
+        const lines = ViewSnapshotReader.parse(text);
         expect(lines[0]).toEqual({ offsets });
         for (const line of lines.slice(1)) if ('kind' in line) restored.restore(line.kind, line.record);
         expect(restored.snapshot()).toEqual(snapshot);

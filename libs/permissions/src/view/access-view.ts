@@ -93,14 +93,13 @@ export class AccessView {
    * Like an event, it only replaces an older version of its aggregate; a key's revocation holds.
    * The view takes the record as it is and freezes it (no copy: a snapshot of a million keys is
    * parsed into records once, not twice); callers pass records of their own, freshly parsed.
+   * Records share their org's and member's id strings when the caller parsed them so
+   * (`ViewSnapshotReader` does): the view looks nothing up to share them.
    */
   restore(kind: AggregateKind, record: ViewRecord): void {
     switch (kind) {
       case 'key': {
         const next = record as KeyRecord;
-        // Share the org's and the member's id strings rather than hold a parsed copy per key.
-        next.orgId = this.orgs.get(next.orgId)?.orgId ?? next.orgId;
-        if (next.userId !== null) next.userId = this.membersByOrg.get(next.orgId)?.get(next.userId)?.userId ?? next.userId;
         const prev = this.keys.get(next.keyId) ?? null;
         if (prev !== null && prev.version >= next.version && (prev.revoked || !next.revoked)) return;
         this.storeKey(prev, prev?.revoked && !next.revoked ? { ...next, revoked: true } : next);
@@ -108,7 +107,6 @@ export class AccessView {
       }
       case 'member': {
         const next = record as MemberRecord;
-        next.orgId = this.orgs.get(next.orgId)?.orgId ?? next.orgId;
         const id = memberAggregateId(next.orgId, next.userId);
         const prev = this.membersById.get(id) ?? null;
         if (prev === null || prev.version < next.version) this.storeMember(id, prev, next);
@@ -116,7 +114,6 @@ export class AccessView {
       }
       case 'page': {
         const next = record as PageRecord;
-        next.orgId = this.orgs.get(next.orgId)?.orgId ?? next.orgId;
         const prev = this.pages.get(next.pageId) ?? null;
         if (prev === null || prev.version < next.version) this.storePage(prev, next);
         return;
