@@ -111,6 +111,10 @@ describe('AccessView', () => {
     expect(view.aggregateVersion('unknown')).toBe(0);
     expect(view.aggregateVersion('o1', 'page')).toBe(0);
     expect(view.aggregateVersion('o1', 'org')).toBe(2);
+    // A member's id is split into its org and user (the view keeps no index by that id).
+    expect(view.aggregateVersion('o1/u1', 'member')).toBe(2);
+    expect(view.aggregateVersion('o1/nobody', 'member')).toBe(0);
+    expect(view.aggregateVersion('o1/u1/', 'member')).toBe(0);
   });
 
   it('never claims to be fresher than it is when ids of different kinds coincide', () => {

@@ -33,9 +33,12 @@ const NO_MEMBERS: readonly MemberRecord[] = Object.freeze([]);
 export class AccessView {
   private readonly keys = new Map<string, KeyRecord>();
   private readonly keysByHash = new Map<string, KeyRecord>();
-  /** By memberAggregateId, and by orgId then userId (lookups without building the id). */
-  private readonly membersById = new Map<string, MemberRecord>();
+  /**
+   * By orgId then userId: no index by memberAggregateId (an id string and a Map entry per member
+   * more, built at every start); `aggregateVersion` splits that id instead.
+   */
   private readonly membersByOrg = new Map<string, Map<string, MemberRecord>>();
+  private memberCount = 0;
   /** Current (not removed) members per org, sorted by userId; built on demand, dropped on change. */
   private readonly liveMembersByOrg = new Map<string, readonly MemberRecord[]>();
   private readonly pages = new Map<string, PageRecord>();
@@ -70,8 +73,8 @@ export class AccessView {
       }
       case 'MemberUpserted':
       case 'MemberRemoved': {
-        const prev = this.membersById.get(id) ?? null;
-        return this.storeMember(id, prev, reduceMember(prev, event));
+        const prev = this.member(event.orgId, event.payload.userId) ?? null;
+        return this.storeMember(prev, reduceMember(prev, event));
       }
       case 'StatusPageUpserted':
       case 'StatusPageRemoved': {
@@ -107,9 +110,8 @@ export class AccessView {
       }
       case 'member': {
         const next = record as MemberRecord;
-        const id = memberAggregateId(next.orgId, next.userId);
-        const prev = this.membersById.get(id) ?? null;
-        if (prev === null || prev.version < next.version) this.storeMember(id, prev, next);
+        const prev = this.member(next.orgId, next.userId) ?? null;
+        if (prev === null || prev.version < next.version) this.storeMember(prev, next);
         return;
       }
       case 'page': {
@@ -189,7 +191,7 @@ export class AccessView {
     let version = Infinity;
     const key = this.keys.get(aggregateId);
     if (key !== undefined && key.version < version) version = key.version;
-    const member = this.membersById.get(aggregateId);
+    const member = this.memberById(aggregateId);
     if (member !== undefined && member.version < version) version = member.version;
     const page = this.pages.get(aggregateId);
     if (page !== undefined && page.version < version) version = page.version;
@@ -206,7 +208,7 @@ export class AccessView {
       JSON.stringify({
         orgs: sorted(this.orgs.values(), (o) => o.orgId),
         pages: sorted(this.pages.values(), (p) => p.pageId),
-        members: sorted(this.membersById.values(), (m) => memberAggregateId(m.orgId, m.userId)),
+        members: sorted([...this.membersByOrg.values()].flatMap((ofOrg) => [...ofOrg.values()]), (m) => memberAggregateId(m.orgId, m.userId)),
         keys: sorted(this.keys.values(), (k) => k.keyId),
       }),
     ) as AccessViewSnapshot;
@@ -216,7 +218,7 @@ export class AccessView {
     return {
       orgs: this.orgs.size,
       pages: this.pages.size,
-      members: this.membersById.size,
+      members: this.memberCount,
       keys: this.keys.size,
       keysByHash: this.keysByHash.size,
     };
@@ -227,7 +229,7 @@ export class AccessView {
       case 'key':
         return this.keys.get(aggregateId);
       case 'member':
-        return this.membersById.get(aggregateId);
+        return this.memberById(aggregateId);
       case 'page':
         return this.pages.get(aggregateId);
       case 'org':
@@ -247,15 +249,22 @@ export class AccessView {
     return true;
   }
 
-  private storeMember(id: string, prev: MemberRecord | null, next: MemberRecord): boolean {
+  /** The member whose memberAggregateId (`orgId/userId`; ids never hold a "/") this is. */
+  private memberById(aggregateId: string): MemberRecord | undefined {
+    const slash = aggregateId.indexOf('/');
+    return slash < 0 ? undefined : this.member(aggregateId.slice(0, slash), aggregateId.slice(slash + 1));
+  }
+
+  private storeMember(prev: MemberRecord | null, next: MemberRecord): boolean {
     if (next === prev) return false;
     Object.freeze(next.pageRoles);
     next.pageRoles.forEach((pageRole) => Object.freeze(pageRole));
     Object.freeze(next);
-    this.membersById.set(id, next);
     let ofOrg = this.membersByOrg.get(next.orgId);
     if (ofOrg === undefined) this.membersByOrg.set(next.orgId, (ofOrg = new Map()));
+    const before = ofOrg.size;
     ofOrg.set(next.userId, next);
+    if (ofOrg.size > before) this.memberCount++;
     this.liveMembersByOrg.delete(next.orgId);
     return true;
   }
