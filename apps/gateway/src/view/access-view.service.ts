@@ -112,19 +112,21 @@ export class AccessViewService implements OnApplicationBootstrap, OnApplicationS
     let rest = '';
     const decoder = new TextDecoder();
     const reader = new ViewSnapshotReader();
-    const take = (line: string) => {
-      if (line.length === 0) return;
-      const parsed = reader.line(line);
-      if ('offsets' in parsed) offsets = parsed.offsets;
-      else {
-        this.view.restore(parsed.kind, parsed.record);
-        records++;
+    // Each chunk's whole lines at once (one JSON.parse per chunk); its partial last line waits for the next.
+    const take = (text: string) => {
+      for (const parsed of reader.lines(text)) {
+        if ('offsets' in parsed) offsets = parsed.offsets;
+        else {
+          this.view.restore(parsed.kind, parsed.record);
+          records++;
+        }
       }
     };
     for await (const chunk of res.body) {
-      const lines = (rest + decoder.decode(chunk, { stream: true })).split('\n');
-      rest = lines.pop() ?? '';
-      for (const line of lines) take(line);
+      const text = rest + decoder.decode(chunk, { stream: true });
+      const end = text.lastIndexOf('\n') + 1;
+      rest = text.slice(end);
+      take(text.slice(0, end));
     }
     take(rest + decoder.decode());
     if (offsets === null) throw new Error('snapshot without offsets');

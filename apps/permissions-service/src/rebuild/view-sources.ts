@@ -223,9 +223,10 @@ async function fillFromSnapshot(source: Extract<ViewSource, { from: 'snapshot' }
   const reader = new ViewSnapshotReader();
   for await (const line of lines) {
     if (line.length === 0) continue;
-    const parsed = reader.line(line);
-    if ('offsets' in parsed) offsets = parsed.offsets;
-    else await writer.add({ kind: parsed.kind, id: recordIdOf(parsed.kind, parsed.record), record: parsed.record });
+    for (const parsed of reader.lines(line)) {
+      if ('offsets' in parsed) offsets = parsed.offsets;
+      else await writer.add({ kind: parsed.kind, id: recordIdOf(parsed.kind, parsed.record), record: parsed.record });
+    }
   }
   await writer.flush();
   if (offsets === null) throw new Error(`GET ${url}: the snapshot has no offsets line (incomplete?)`);

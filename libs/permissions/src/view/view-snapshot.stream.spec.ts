@@ -41,12 +41,14 @@ describe('view snapshot lines', () => {
 
   it('refuses a line of an unknown kind, of the wrong number of fields, or referring to a line it has not seen', () => {
     const reader = new ViewSnapshotReader();
-    expect(() => reader.line('{"kind":"key","record":{}}')).toThrow(/not a record line/);
-    expect(() => reader.line('["team","t1",1,"x"]')).toThrow(/not a record line/);
-    expect(() => reader.line('["org","org_a",1]')).toThrow(/not a record line/);
-    expect(() => reader.line('["page",0,"page_1",1,"Main",false]')).toThrow(/not a record line/);
-    reader.line('["org","org_a",1,"Acme"]');
-    expect(reader.line('["page",0,"page_1",1,"Main",false]')).toEqual({ kind: 'page', record: { ...page, version: 1 } });
-    expect(() => reader.line('["key","key_1",0,1,"h1","user",0,"deploy","read",null,null,null,null,"sp_usr_","abcd",false,null,null,null]')).toThrow(/not a record line/);
+    expect(() => reader.lines('{"kind":"key","record":{}}')).toThrow(/not a record line/);
+    expect(() => reader.lines('["team","t1",1,"x"]')).toThrow(/not a record line/);
+    expect(() => reader.lines('["org","org_a",1]')).toThrow(/not a record line/);
+    expect(() => reader.lines('["page",0,"page_1",1,"Main",false]')).toThrow(/not a record line/);
+    reader.lines('["org","org_a",1,"Acme"]');
+    expect(reader.lines('["page",0,"page_1",1,"Main",false]\n')).toEqual([{ kind: 'page', record: { ...page, version: 1 } }]);
+    expect(() => reader.lines('["page",0,"page_1",1,"Main",false]\n["page",0,"page_2",1,"Main",fals]')).toThrow(/not a record line: \["page",0,"page_2"/);
+    expect(() => reader.lines('["page",0,"page_1",1,"Main",false]\n\n["page",0,"page_2",1,"Main",false]')).toThrow(/not a record line/);
+    expect(() => reader.lines('["key","key_1",0,1,"h1","user",0,"deploy","read",null,null,null,null,"sp_usr_","abcd",false,null,null,null]')).toThrow(/not a record line/);
   });
 });

@@ -76,9 +76,32 @@ export class ViewSnapshotReader {
   private readonly orgIds: string[] = [];
   private readonly userIds: string[] = [];
 
-  /** Throws on a line that is neither a header nor a record of a known kind with its number of fields and valid references. */
-  line(text: string): SnapshotLine {
-    const value = JSON.parse(text) as unknown;
+  /**
+   * The lines of `text`: whole lines, the next ones of the snapshot (one, or a chunk of many: they
+   * are parsed as one JSON document, not one by one). A final newline is optional.
+   * Throws on a line that is neither a header nor a record of a known kind with its number of
+   * fields and valid references.
+   */
+  lines(text: string): SnapshotLine[] {
+    const body = text.endsWith('\n') ? text.slice(0, -1) : text;
+    if (body.length === 0) return [];
+    let values: unknown[];
+    try {
+      values = JSON.parse(`[${body.replaceAll('\n', ',')}]`) as unknown[];
+    } catch {
+      // Name the line that is not JSON (or empty).
+      const bad = body.split('\n').find((line) => !isJson(line)) ?? body;
+      throw new Error(`snapshot: not a record line: ${bad.slice(0, 80)}`);
+    }
+    return values.map((value) => this.lineOf(value));
+  }
+
+  /** Every line of a whole snapshot text (for tests and small views). */
+  static parse(text: string): SnapshotLine[] {
+    return new ViewSnapshotReader().lines(text);
+  }
+
+  private lineOf(value: unknown): SnapshotLine {
     if (Array.isArray(value)) {
       const record = this.recordOf(value);
       if (record !== null) return { kind: value[0] as AggregateKind, record };
@@ -86,13 +109,7 @@ export class ViewSnapshotReader {
       const offsets = (value as { offsets: Record<string, string> }).offsets;
       return { offsets: new Map(Object.entries(offsets).map(([p, o]) => [Number(p), BigInt(o)])) };
     }
-    throw new Error(`snapshot: not a record line: ${text.slice(0, 80)}`);
-  }
-
-  /** Every line of a whole snapshot text (for tests and small views). */
-  static parse(text: string): SnapshotLine[] {
-    const reader = new ViewSnapshotReader();
-    return text.split('\n').filter((line) => line.length > 0).map((line) => reader.line(line));
+    throw new Error(`snapshot: not a record line: ${JSON.stringify(value).slice(0, 80)}`);
   }
 
   // Literals in the order of SNAPSHOT_FIELDS: every record of a kind gets the same shape.
@@ -125,6 +142,15 @@ export class ViewSnapshotReader {
         } as KeyRecord;
       }
     }
+  }
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
 }
 
