@@ -445,6 +445,28 @@ async function benchRevocation(): Promise<void> {
       return samples;
     };
     const idle = await measure();
+    // Other orgs' events on the topic meanwhile (one every BENCH_STREAM_MS, 20 ms: 50/s): the
+    // gateway's consumer handles a batch each time, so what it does per batch lies on the path.
+    const streamMs = Number(process.env.BENCH_STREAM_MS ?? 20);
+    const streamOrg = `bench-stream-${randomUUID().slice(0, 8)}`;
+    const producer = new Kafka({ brokers, logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+    let streaming = true;
+    let streamed = 0;
+    const stream = (async () => {
+      while (streaming) {
+        streamed++;
+        await producer.send({ topic: TOPICS.accessEvents, acks: -1, messages: [signedMessage(streamOrg, accessEvent('OrgUpserted', streamOrg, streamed, { name: `v${streamed}` }))] });
+        await new Promise((r) => setTimeout(r, streamMs));
+      }
+    })();
+    const streamStarted = performance.now();
+    const withStream = await measure().finally(async () => {
+      streaming = false;
+      await stream;
+      await producer.disconnect();
+    });
+    const streamRate = (streamed * 1000) / (performance.now() - streamStarted);
     const loadKey = await fetch(`http://127.0.0.1:3304/v1/orgs/${org}/api-keys`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'load' }) }).then((r) => r.json() as Promise<NewKey>);
     await fetch('http://127.0.0.1:3305/v1/status-pages', { headers: { authorization: `Bearer ${loadKey.key}`, 'x-consistency-token': loadKey.consistencyToken } });
     let finished: (r: autocannon.Result) => void = () => undefined;
@@ -462,6 +484,7 @@ async function benchRevocation(): Promise<void> {
     say('| condition | samples | p50 ms | p99 ms | max ms |');
     say('|---|---|---|---|---|');
     say(`| idle | ${idle.length} | ${pct(idle, 50).toFixed(1)} | ${pct(idle, 99).toFixed(1)} | ${Math.max(...idle).toFixed(1)} |`);
+    say(`| idle, other orgs' events on the topic (${streamRate.toFixed(0)}/s) | ${withStream.length} | ${pct(withStream, 50).toFixed(1)} | ${pct(withStream, 99).toFixed(1)} | ${Math.max(...withStream).toFixed(1)} |`);
     say(`| under load (${CONNECTIONS} connections, ${bg.requests.average.toFixed(0)} req/s on another key) | ${loaded.length} | ${pct(loaded, 50).toFixed(1)} | ${pct(loaded, 99).toFixed(1)} | ${Math.max(...loaded).toFixed(1)} |`);
     say();
     say('Goal: p99 <= 15 ms idle, <= 100 ms loaded.');
@@ -472,7 +495,7 @@ async function benchRevocation(): Promise<void> {
     const buckets = [...metrics.matchAll(/^gateway_revocation_propagation_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)].map((m) => `<= ${m[1]} s: ${m[2]}`);
     say(`Gateway's gateway_revocation_propagation_seconds (write to applied, both conditions, cumulative): ${buckets.join(', ')}.`);
     say();
-    save('revocation', { idle, loaded, backgroundRps: bg.requests.average });
+    save('revocation', { idle, withStream, streamRate, loaded, backgroundRps: bg.requests.average });
   } finally {
     await Promise.all([gw.stop(), keySvc.stop()]);
     const conn = await mongoose.createConnection(mongoUri, { dbName: db }).asPromise();
