@@ -493,7 +493,7 @@ async function benchRevocation(): Promise<void> {
     // write, same clock) to the view applying it; the rest is the revoke's answer and the polls.
     const metrics = await fetch('http://127.0.0.1:3405/metrics').then((r) => r.text());
     const buckets = [...metrics.matchAll(/^gateway_revocation_propagation_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)].map((m) => `<= ${m[1]} s: ${m[2]}`);
-    say(`Gateway's gateway_revocation_propagation_seconds (write to applied, both conditions, cumulative): ${buckets.join(', ')}.`);
+    say(`Gateway's gateway_revocation_propagation_seconds (write to applied, all three conditions, cumulative): ${buckets.join(', ')}.`);
     say();
     save('revocation', { idle, withStream, streamRate, loaded, backgroundRps: bg.requests.average });
   } finally {
