@@ -250,7 +250,7 @@ const SETUP: Op[] = [0, 1].flatMap((org) => [
   ...[0, 1, 2].map((page) => ({ op: 'page' as const, org, page, name: 'Main' })),
   ...[0, 1].map((user) => ({ op: 'member' as const, org, user, role: 'viewer' as const, pageRoles: [] })),
 ]);
-const historyArb = fc.array(opArb, { maxLength: 60 }).map((ops) => [...SETUP, ...ops]);
+const historyArb = fc.array(opArb, { maxLength: 60, size: 'medium' }).map((ops) => [...SETUP, ...ops]);
 
 describe('record from state = reduced record', () => {
   it('for random admin histories (orgs, pages, members with page roles, keys user/org, revoke, roll, narrowing, removals)', () => {
