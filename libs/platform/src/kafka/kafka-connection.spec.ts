@@ -1,8 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, Socket, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { kafkaClientSettings, kafkaConnection, kafkaSecurity, kafkaSecurityEnvShape } from './kafka-connection';
+import { kafkaClientSettings, kafkaConnection, kafkaSecurity, kafkaSecurityEnvShape, noDelaySocketFactory } from './kafka-connection';
 
 const env = (raw: Record<string, string>) => z.object(kafkaSecurityEnvShape).parse(raw);
 
@@ -43,7 +44,30 @@ describe('kafkaSecurity', () => {
     const values: Record<string, unknown> = { KAFKA_BROKERS: ['k1:9092'], ...env({ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' }) };
     const connection = kafkaConnection({ get: (name) => values[name] });
     expect(connection).toEqual({ brokers: ['k1:9092'], sasl: { mechanism: 'plain', username: 'u', password: 'p' } });
-    expect(kafkaClientSettings(connection)).toBe(connection);
-    expect(kafkaClientSettings(['a:1'])).toEqual({ brokers: ['a:1'] });
+    expect(kafkaClientSettings(connection)).toEqual({ ...connection, socketFactory: noDelaySocketFactory });
+    expect(kafkaClientSettings(['a:1'])).toEqual({ brokers: ['a:1'], socketFactory: noDelaySocketFactory });
+  });
+});
+
+describe('noDelaySocketFactory', () => {
+  it('connects with Nagle\'s algorithm off (kafkajs leaves it on) and keep-alive on', async () => {
+    const server = createServer((s) => s.end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const noDelay = jest.spyOn(Socket.prototype, 'setNoDelay');
+    const keepAlive = jest.spyOn(Socket.prototype, 'setKeepAlive');
+    try {
+      const socket = await new Promise<Socket>((resolve) => {
+        const s = noDelaySocketFactory({ host: '127.0.0.1', port, ssl: null as never, onConnect: () => resolve(s) });
+      });
+      expect(noDelay.mock.contexts).toContain(socket);
+      expect(noDelay).toHaveBeenCalledWith(true);
+      expect(keepAlive).toHaveBeenCalledWith(true, 60_000);
+      socket.destroy();
+    } finally {
+      noDelay.mockRestore();
+      keepAlive.mockRestore();
+      server.close();
+    }
   });
 });
