@@ -1,8 +1,9 @@
+import type { KeyObject } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-custom';
-import { hashApiKey, parseApiKey } from '@sp/api-keys';
+import { hashApiKey, pepperKey, parseApiKey } from '@sp/api-keys';
 import type { KeyRecord } from '@sp/permissions';
 import { readPresentedCredential } from '@sp/platform';
 import type { GatewayEnv } from '../config/env.schema';
@@ -26,11 +27,11 @@ export interface KeyHeaders {
  */
 @Injectable()
 export class ApiKeyStrategy extends PassportStrategy(Strategy, API_KEY_STRATEGY) {
-  private readonly pepper: string;
+  private readonly pepper: KeyObject;
 
   constructor(config: ConfigService<GatewayEnv, true>, private readonly views: AccessViewService) {
     super();
-    this.pepper = config.get('API_KEY_PEPPER', { infer: true });
+    this.pepper = pepperKey(config.get('API_KEY_PEPPER', { infer: true }));
   }
 
   /** passport-custom's verify: the key's record, or false (passport then fails the request). */

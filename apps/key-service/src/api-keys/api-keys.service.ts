@@ -1,8 +1,9 @@
+import type { KeyObject } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { generateApiKey, hashApiKey, newKeyId } from '@sp/api-keys';
+import { generateApiKey, hashApiKey, pepperKey, newKeyId } from '@sp/api-keys';
 import { KEY_CREATED, KEY_NARROWED, KEY_REVOKED, KEY_ROLLED, type Actor, type KeyType, type RevocationReason } from '@sp/contracts';
 import { validationError } from '@sp/platform';
 import { AccessControl } from '../auth/access-control.service';
@@ -27,7 +28,7 @@ export interface LeakReport {
 
 @Injectable()
 export class ApiKeysService {
-  private readonly pepper: string;
+  private readonly pepper: KeyObject;
 
   constructor(
     @InjectModel(ApiKey.name) private readonly keys: Model<ApiKey>,
@@ -38,7 +39,7 @@ export class ApiKeysService {
     private readonly access: AccessControl,
     config: ConfigService<KeyServiceEnv, true>,
   ) {
-    this.pepper = config.get('API_KEY_PEPPER', { infer: true });
+    this.pepper = pepperKey(config.get('API_KEY_PEPPER', { infer: true }));
   }
 
   async createOrgKey(orgId: string, body: CreateApiKeyRequest, caller: Caller) {

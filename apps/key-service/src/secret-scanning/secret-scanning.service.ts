@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { verify, type KeyObject } from 'node:crypto';
-import { hashApiKey, parseApiKey } from '@sp/api-keys';
+import { hashApiKey, pepperKey, parseApiKey } from '@sp/api-keys';
 import type { Actor } from '@sp/contracts';
 import { ApiKey } from '../api-keys/api-key.schema';
 import { ApiKeysService } from '../api-keys/api-keys.service';
@@ -18,7 +18,7 @@ const REVOKE_CONCURRENCY = 10;
 @Injectable()
 export class SecretScanningService {
   private readonly trusted: Map<string, KeyObject>;
-  private readonly pepper: string;
+  private readonly pepper: KeyObject;
 
   constructor(
     @InjectModel(ApiKey.name) private readonly keys: Model<ApiKey>,
@@ -26,7 +26,7 @@ export class SecretScanningService {
     config: ConfigService<KeyServiceEnv, true>,
   ) {
     this.trusted = config.get('SECRET_SCANNING_PUBLIC_KEYS', { infer: true });
-    this.pepper = config.get('API_KEY_PEPPER', { infer: true });
+    this.pepper = pepperKey(config.get('API_KEY_PEPPER', { infer: true }));
   }
 
   /** ECDSA P-256 / SHA-256 over the exact body, signature base64 DER, by a configured key. */

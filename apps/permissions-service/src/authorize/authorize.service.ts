@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { randomUUID } from 'node:crypto';
-import { hashApiKey, parseApiKey } from '@sp/api-keys';
+import { randomUUID, type KeyObject } from 'node:crypto';
+import { hashApiKey, pepperKey, parseApiKey } from '@sp/api-keys';
 import { KEY_USED, TOPICS, type KeyUsedEvent } from '@sp/contracts';
 import { evaluateAccess } from '@sp/permissions';
 import { KafkaPublisher } from '@sp/platform';
@@ -25,14 +25,14 @@ const ROUTES: Record<AuthorizeTransport, { method: string; route: string }> = {
 @Injectable()
 export class AuthorizeService {
   private readonly logger = new Logger(AuthorizeService.name);
-  private readonly pepper: string;
+  private readonly pepper: KeyObject;
 
   constructor(
     private readonly repo: ViewRepository,
     private readonly publisher: KafkaPublisher,
     config: ConfigService<PermissionsEnv, true>,
   ) {
-    this.pepper = config.get('API_KEY_PEPPER', { infer: true });
+    this.pepper = pepperKey(config.get('API_KEY_PEPPER', { infer: true }));
   }
 
   async authorize(req: AuthorizeRequest, transport: AuthorizeTransport = 'http', clientIp: string | null = null): Promise<AuthorizeResponse> {

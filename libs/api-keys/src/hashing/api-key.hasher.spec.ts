@@ -1,12 +1,22 @@
 import { createHmac } from 'node:crypto';
+import { inspect } from 'node:util';
 import { generateApiKey } from '../key-format/api-key.format';
-import { hashApiKey, sameText, secretsEqual } from './api-key.hasher';
+import { hashApiKey, pepperKey, sameText, secretsEqual } from './api-key.hasher';
 
 describe('api key hashing', () => {
   it('is HMAC-SHA256 with the pepper, hex', () => {
     const expected = createHmac('sha256', 'pepper-1').update('sp_org_x').digest('hex');
     expect(hashApiKey('sp_org_x', 'pepper-1')).toBe(expected);
     expect(hashApiKey('sp_org_x', 'pepper-1')).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('gives the same hash with the pepper as a KeyObject, which does not show the pepper', () => {
+    const key = generateApiKey('user').key;
+    const pepper = pepperKey('pepper-1');
+    expect(hashApiKey(key, pepper)).toBe(hashApiKey(key, 'pepper-1'));
+    expect(hashApiKey(key, pepperKey('pepper-2'))).not.toBe(hashApiKey(key, pepper));
+    expect(JSON.stringify({ pepper })).not.toContain('pepper-1');
+    expect(inspect(pepper)).not.toContain('pepper-1');
   });
 
   it('depends on the pepper and on the key', () => {
