@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { IDENTITY_HEADERS } from './identity-headers';
 import { IDENTITY_SIGNATURE_MAX_AGE_MS, signedIdentityHeaders, verifySignedIdentity } from './identity-signature';
 
@@ -10,6 +11,11 @@ describe('signed identity headers', () => {
     const headers = signedIdentityHeaders(identity, 'GET', '/v1/status-pages/p1/incidents?limit=2', SECRET, NOW);
     expect(verifySignedIdentity(headers, 'GET', '/v1/status-pages/p1/incidents?limit=5', SECRET, NOW + 1000)).toEqual({ ok: true, identity });
     expect(verifySignedIdentity(signedIdentityHeaders({ orgId: 'o' }, 'get', '/x', SECRET, NOW), 'GET', '/x', SECRET, NOW)).toEqual({ ok: true, identity: { orgId: 'o' } });
+  });
+
+  it('are the same signed with the secret as a KeyObject (the gateway keeps it so)', () => {
+    const url = '/v1/status-pages/p1/incidents';
+    expect(signedIdentityHeaders(identity, 'GET', url, createSecretKey(SECRET, 'utf8'), NOW)).toEqual(signedIdentityHeaders(identity, 'GET', url, SECRET, NOW));
   });
 
   it('refuse a missing, unsigned, badly signed or expired identity', () => {

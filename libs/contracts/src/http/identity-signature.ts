@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { IDENTITY_HEADERS } from './identity-headers';
 
 /** What the gateway vouches for about an allowed request. Only `orgId` scopes data; the rest is informational. */
@@ -22,7 +22,7 @@ function signedText(identity: SignedIdentity, method: string, path: string, sign
   return `sp-identity-v1\n${method.toUpperCase()}\n${path}\n${signedAt}\n${identity.orgId}\n${identity.keyId ?? ''}\n${identity.principal ?? ''}\n${identity.permission ?? ''}`;
 }
 
-function sign(text: string, secret: string): Buffer {
+function sign(text: string, secret: string | KeyObject): Buffer {
   return createHmac('sha256', secret).update(text, 'utf8').digest();
 }
 
@@ -36,7 +36,7 @@ export function pathOf(url: string): string {
  * The identity headers for one upstream request, signed (the gateway sets these; tests of the
  * upstream use it to act as the gateway). `url` may carry a query string; only its path is signed.
  */
-export function signedIdentityHeaders(identity: SignedIdentity, method: string, url: string, secret: string, now = Date.now()): Record<string, string> {
+export function signedIdentityHeaders(identity: SignedIdentity, method: string, url: string, secret: string | KeyObject, now = Date.now()): Record<string, string> {
   const signedAt = String(now);
   const headers: Record<string, string> = { [IDENTITY_HEADERS.orgId]: identity.orgId };
   if (identity.keyId !== undefined) headers[IDENTITY_HEADERS.keyId] = identity.keyId;
