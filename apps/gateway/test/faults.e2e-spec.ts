@@ -118,7 +118,12 @@ describe('fault injection', () => {
     process.kill(pid('STACK_KAFKA_PID'), 'SIGSTOP');
     try {
       const starting = late.start(120_000);
-      const live = await waitUntil(async () => (await fetch(`${late.url}/health/live`).catch(() => null))?.status === 200, 30_000, 200);
+      starting.catch(() => undefined); // awaited below; a start that fails is reported by the live wait with its output
+      // CI once saw no answer within 30 s (not reproduced here: about 1 s); the wait is generous and a
+      // failure carries the process output, so the next one says why.
+      const live = await waitUntil(async () => (await fetch(`${late.url}/health/live`).catch(() => null))?.status === 200, 90_000, 200).catch((err: Error) => {
+        throw new Error(`${err.message}; the late gateway ${late.alive ? 'runs' : 'exited'}, its output:\n${late.output.slice(-4000)}`);
+      });
       const readyWhileDown = (await fetch(`${late.url}/health/ready`)).status;
       await sleep(15_000);
       const aliveAfter15s = late.alive;
