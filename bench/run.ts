@@ -187,13 +187,23 @@ function interval([lo, hi]: [number, number]): string {
 }
 
 /** A bare node:http server (bench/bare-server.js) answering `body` to every request, pinned to `cpus`. */
-async function startBare(port: number, body: string, cpus: string | undefined): Promise<{ pid: number | undefined; stop: () => Promise<void> }> {
-  const script = join(__dirname, 'bare-server.js');
-  const [command, argv] = cpus ? ['taskset', ['-c', cpus, process.execPath, script]] : [process.execPath, [script]];
-  const child = spawn(command, argv, { env: { ...process.env, BARE_PORT: String(port), BARE_BODY_BASE64: Buffer.from(body).toString('base64') }, stdio: ['ignore', 'pipe', 'inherit'] });
+function startBare(port: number, body: string, cpus: string | undefined): Promise<Started> {
+  return startScript('bare-server.js', { BARE_PORT: String(port), BARE_BODY_BASE64: Buffer.from(body).toString('base64') }, cpus);
+}
+
+interface Started {
+  pid: number | undefined;
+  stop: () => Promise<void>;
+}
+
+/** A script of bench/ as its own node process pinned to `cpus`, once it printed its first line (listening). */
+async function startScript(script: string, env: Record<string, string>, cpus: string | undefined): Promise<Started> {
+  const path = join(__dirname, script);
+  const [command, argv] = cpus ? ['taskset', ['-c', cpus, process.execPath, path]] : [process.execPath, [path]];
+  const child = spawn(command, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     child.stdout?.once('data', () => resolve());
-    child.once('exit', (code) => reject(new Error(`bare server exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
   });
   return {
     pid: child.pid,
@@ -263,7 +273,7 @@ function ratioLine(label: string, a: Load[], b: Load[], goal: string): number {
 async function benchGateway(): Promise<void> {
   const { key } = await seedOrg();
   const gw = await startService('gateway', 3300, gatewayEnv(3300), SERVICE_CPUS, PROFILE_ARGS);
-  let bare: Awaited<ReturnType<typeof startBare>> | undefined;
+  let bare: Started | undefined;
   try {
     const auth = { authorization: `Bearer ${key}` };
     const gwUrl = 'http://127.0.0.1:3300/v1/status-pages';
@@ -333,7 +343,7 @@ async function benchGatewayVariants(): Promise<void> {
   const { key } = await seedOrg();
   const auth = { authorization: `Bearer ${key}` };
   const gws: { dir: string; port: number; svc: ServiceProcess }[] = [];
-  let bare: Awaited<ReturnType<typeof startBare>> | undefined;
+  let bare: Started | undefined;
   try {
     for (const [i, dir] of dirs.entries()) {
       const port = 3310 + i;
@@ -556,9 +566,79 @@ function save(name: string, data: unknown): void {
   writeFileSync(join(dir, `${name}.json`), JSON.stringify(data, null, 2));
 }
 
+/**
+ * The floor of (a) and (b): what the frameworks the gateway is built on cost before its own work,
+ * on the same paths, same core, same run. (a): the bare node:http server, Fastify alone, Nest on
+ * Fastify, Nest with a guard reading route metadata (bench/floor/), and the gateway, in rounds
+ * where each runs once in a rotating order. (b): the bare upstream called directly, Fastify with
+ * @fastify/reply-from alone forwarding to it, and the gateway's proxied route.
+ */
+async function benchFloor(): Promise<void> {
+  const { key, pages } = await seedOrg();
+  const auth = { authorization: `Bearer ${key}` };
+  const incidents = JSON.stringify(Array.from({ length: 5 }, (_, i) => ({ id: `inc_${i}`, title: `Incident ${i}`, status: 'resolved', message: null, createdAt: new Date(0).toISOString() })));
+  const started: Started[] = [];
+  let gw: ServiceProcess | undefined;
+  try {
+    const upstream = await startBare(3323, incidents, OTHER_CPUS);
+    started.push(upstream);
+    gw = await startService('gateway', 3320, gatewayEnv(3320, { UPSTREAM_URL: 'http://127.0.0.1:3323' }), SERVICE_CPUS, PROFILE_ARGS);
+    const list = '/v1/status-pages';
+    const body = await fetch(`http://127.0.0.1:3320${list}`, { headers: auth }).then((r) => (r.status === 200 ? r.text() : Promise.reject(new Error(`gateway answered ${r.status}`))));
+    const base64 = Buffer.from(body).toString('base64');
+    const sides: { label: string; port: number; start: () => Promise<Started> }[] = [
+      { label: 'bare node:http (bench/bare-server.js)', port: 3321, start: () => startBare(3321, body, SERVICE_CPUS) },
+      { label: 'Fastify alone (bench/floor/fastify-floor.js)', port: 3324, start: () => startScript('floor/fastify-floor.js', { FLOOR_PORT: '3324', BARE_BODY_BASE64: base64 }, SERVICE_CPUS) },
+      { label: 'Nest on Fastify (bench/floor/nest-floor.js)', port: 3325, start: () => startScript('floor/nest-floor.js', { FLOOR_PORT: '3325', BARE_BODY_BASE64: base64 }, SERVICE_CPUS) },
+      { label: 'Nest on Fastify + a metadata guard (FLOOR_GUARD=1)', port: 3326, start: () => startScript('floor/nest-floor.js', { FLOOR_PORT: '3326', BARE_BODY_BASE64: base64, FLOOR_GUARD: '1' }, SERVICE_CPUS) },
+    ];
+    const pids: (number | undefined)[] = [];
+    for (const side of sides) {
+      const s = await side.start();
+      started.push(s);
+      pids.push(s.pid);
+    }
+    const a = [...sides.map((side, i) => ({ label: side.label, url: `http://127.0.0.1:${side.port}${list}`, pid: pids[i] })), { label: 'gateway (the whole of (a))', url: `http://127.0.0.1:3320${list}`, pid: gw.pid }];
+    for (const side of a) if ((await fetch(side.url, { headers: auth }).then((r) => r.text())) !== body) throw new Error(`${side.label} answers another body`);
+    const proxyFloor = await startScript('floor/proxy-floor.js', { FLOOR_PORT: '3327', UPSTREAM_URL: 'http://127.0.0.1:3323' }, SERVICE_CPUS);
+    started.push(proxyFloor);
+    const path = `/v1/status-pages/${pages[0]}/incidents?limit=5`;
+    const b = [
+      { label: `direct (bare upstream on CPU ${OTHER_CPUS ?? '-'})`, url: `http://127.0.0.1:3323${path}`, pid: upstream.pid },
+      { label: 'Fastify + @fastify/reply-from alone (bench/floor/proxy-floor.js)', url: `http://127.0.0.1:3327${path}`, pid: proxyFloor.pid },
+      { label: 'gateway (the whole of (b))', url: `http://127.0.0.1:3320${path}`, pid: gw.pid },
+    ];
+    for (const side of b) if ((await fetch(side.url, { headers: auth }).then((r) => r.text())) !== incidents) throw new Error(`${side.label} answers another body`);
+    pinStack(OTHER_CPUS);
+    const rounds = async (group: typeof a): Promise<Load[][]> => {
+      for (const side of group) await load(side.url, auth, 5); // warm-up (JIT), not measured
+      const results: Load[][] = group.map(() => []);
+      for (let round = 0; round < GATEWAY_PAIRS; round++) {
+        for (let k = 0; k < group.length; k++) {
+          const i = (round + k) % group.length;
+          results[i].push(await load(group[i].url, auth, GATEWAY_SLICE_S, CONNECTIONS, group[i].pid));
+        }
+      }
+      return results;
+    };
+    const ra = await rounds(a);
+    const rb = await rounds(b);
+    say(`### Floor of (a) and (b): the frameworks alone on the same paths (${GATEWAY_PAIRS} rounds of ${GATEWAY_SLICE_S} s runs, order rotating, all on CPU ${SERVICE_CPUS ?? '(unpinned)'} but the direct upstream)`);
+    say();
+    table(a.map((side, i) => [side.label, ra[i]]));
+    for (let i = 1; i < a.length; i++) ratioLine(`${a[i].label} / bare`, ra[i], ra[0], i === a.length - 1 ? '>= 0.5' : 'none set');
+    table(b.map((side, i) => [side.label, rb[i]]));
+    for (let i = 1; i < b.length; i++) ratioLine(`${b[i].label} / direct`, rb[i], rb[0], i === b.length - 1 ? '>= 0.8' : 'none set');
+    save('floor', { a: a.map((side, i) => ({ label: side.label, runs: ra[i] })), b: b.map((side, i) => ({ label: side.label, runs: rb[i] })) });
+  } finally {
+    pinStack(ALL_CPUS);
+    await Promise.all([gw?.stop(), ...started.map((s) => s.stop())]);
+  }
+}
+
 const BENCHES: Record<string, () => Promise<void>> = { gateway: benchGateway, revocation: benchRevocation, proxy: benchProxy, projection: benchProjection, 'gateway-cluster': () => benchGatewayCluster(say) };
-/** Run only when named: `npm run bench -- gateway-variants` (needs BENCH_GATEWAY_VARIANTS). */
-const ON_REQUEST: Record<string, () => Promise<void>> = { 'gateway-variants': benchGatewayVariants };
+/** Run only when named: `npm run bench -- gateway-variants` (needs BENCH_GATEWAY_VARIANTS), `npm run bench -- floor`. */
+const ON_REQUEST: Record<string, () => Promise<void>> = { 'gateway-variants': benchGatewayVariants, floor: benchFloor };
 
 async function main(): Promise<void> {
   if (!process.env.KAFKA_BROKERS || !mongoUri) throw new Error('run through npm run bench (tools/run.sh starts the stack)');
