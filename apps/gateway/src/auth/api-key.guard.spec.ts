@@ -2,6 +2,7 @@ import { ConfigService } from '@nestjs/config';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { generateApiKey, hashApiKey } from '@sp/api-keys';
+import { encodeConsistencyToken } from '@sp/contracts';
 import { AccessView } from '@sp/permissions';
 import { accessEvent, keyCreatedPayload } from '@sp/testing';
 import { GatewayErrorsFilter } from '../errors/gateway-errors.filter';
@@ -27,9 +28,11 @@ const ENV: Record<string, unknown> = {
 };
 
 /**
- * The guard path through Nest's real pipeline on Fastify (controller, guard, passport strategy,
- * usage hook), over an in-memory view of two orgs, with an await of random length inserted where
- * the strategy verifies a key: requests that overlap there must each keep their own key.
+ * The guard path through Nest's real pipeline on Fastify (controller, guard, strategy, usage hook),
+ * over an in-memory view of three orgs, with an await of random length inside the guard: every
+ * request carries an X-Consistency-Token the view is not yet fresh for, so the guard reads the key,
+ * awaits the view (0-5 ms here), then reads it again and decides. Requests that overlap at that
+ * await must each keep their own key.
  */
 describe('ApiKeyGuard with an await in the guard path', () => {
   const orgs = ['org_a', 'org_b', 'org_c'];
@@ -41,6 +44,11 @@ describe('ApiKeyGuard with an await in the guard path', () => {
     view.apply(accessEvent('KeyCreated', org, 1, keyCreatedPayload(`key_${org}`, hashApiKey(keys[i], PEPPER))));
   });
   const recorded: UsageRecord[] = [];
+  let waits = 0;
+  const withToken = (headers: Record<string, string | undefined>, k: number): Record<string, string> => ({
+    ...headers,
+    'x-consistency-token': encodeConsistencyToken({ orgId: orgs[k], aggregateId: `key_${orgs[k]}`, aggregateVersion: 1 }),
+  });
   let app: NestFastifyApplication;
 
   beforeAll(async () => {
@@ -48,7 +56,21 @@ describe('ApiKeyGuard with an await in the guard path', () => {
       controllers: [PublicApiController],
       providers: [
         { provide: ConfigService, useValue: { get: (name: string) => ENV[name] } },
-        { provide: AccessViewService, useValue: { ready: true, state: 'fresh', view, isFresh: () => true, waitFor: async () => true } },
+        {
+          provide: AccessViewService,
+          useValue: {
+            ready: true,
+            state: 'fresh',
+            view,
+            // The inserted await: never fresh at first, so the guard waits 0-5 ms in the middle of its decision.
+            isFresh: () => false,
+            waitFor: async () => {
+              waits++;
+              await new Promise((resolve) => setTimeout(resolve, Math.random() * 5));
+              return true;
+            },
+          },
+        },
         { provide: UsagePublisher, useValue: { record: (u: UsageRecord) => recorded.push({ ...u }) } },
         { provide: UpstreamForwarder, useValue: {} },
         GatewayMetrics,
@@ -58,13 +80,6 @@ describe('ApiKeyGuard with an await in the guard path', () => {
         UsageHook,
       ],
     }).compile();
-    // The inserted await: passport's verify now yields for 0-5 ms before looking the key up.
-    const strategy = moduleRef.get(ApiKeyStrategy);
-    const lookup = strategy.lookup.bind(strategy);
-    jest.spyOn(strategy, 'validate').mockImplementation((async (req: { headers: Record<string, string> }) => {
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5));
-      return lookup(req.headers) ?? false;
-    }) as never);
     app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter());
     app.useGlobalFilters(new GatewayErrorsFilter());
     await app.init();
@@ -77,14 +92,16 @@ describe('ApiKeyGuard with an await in the guard path', () => {
 
   it('answers each of many overlapping requests for the key it presented', async () => {
     const n = 90;
+    const waitsBefore = waits;
     const answers = await Promise.all(
       Array.from({ length: n }, (_, i) => {
         const k = i % 3;
         // Every presentation the contract allows, so overlapping requests also differ in their headers.
         const headers = [{ authorization: `Bearer ${keys[k]}` }, { authorization: keys[k] }, { 'x-api-key': keys[k] }][Math.floor(i / 3) % 3];
-        return app.inject({ method: 'GET', url: '/v1/status-pages', headers }).then((res) => ({ k, status: res.statusCode, body: res.json() }));
+        return app.inject({ method: 'GET', url: '/v1/status-pages', headers: withToken(headers, k) }).then((res) => ({ k, status: res.statusCode, body: res.json() }));
       }),
     );
+    expect(waits - waitsBefore).toBe(n); // every request went through the await
     for (const { k, status, body } of answers) {
       expect(status).toBe(200);
       expect(body).toEqual([{ id: `${orgs[k]}_page`, name: `page of ${orgs[k]}` }]);
@@ -101,7 +118,9 @@ describe('ApiKeyGuard with an await in the guard path', () => {
   it("keeps a denial to its own request: an unknown key overlapping known ones gets 401, they get their pages", async () => {
     const unknown = generateApiKey('org').key;
     const answers = await Promise.all(
-      [keys[0], unknown, keys[1], `${keys[2]}x`, keys[2]].map((key) => app.inject({ method: 'GET', url: '/v1/status-pages', headers: { authorization: `Bearer ${key}` } })),
+      [keys[0], unknown, keys[1], `${keys[2]}x`, keys[2]].map((key, i) =>
+        app.inject({ method: 'GET', url: '/v1/status-pages', headers: withToken({ authorization: `Bearer ${key}` }, i % 3) }),
+      ),
     );
     expect(answers.map((a) => a.statusCode)).toEqual([200, 401, 200, 401, 200]);
     expect(answers[1].json()).toEqual({ error: 'invalid_api_key' });
