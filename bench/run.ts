@@ -149,6 +149,25 @@ const gatewayEnv = (port: number, extra: Record<string, string> = {}) => ({
 const GATEWAY_PAIRS = Number(process.env.BENCH_GATEWAY_PAIRS ?? 30);
 const GATEWAY_SLICE_S = Number(process.env.BENCH_GATEWAY_SLICE_S ?? 3);
 
+/** The fixed answer of (b)'s bare upstream: 5 incidents, as status-page-api would list them. */
+const INCIDENTS = JSON.stringify(Array.from({ length: 5 }, (_, i) => ({ id: `inc_${i}`, title: `Incident ${i}`, status: 'resolved', message: null, createdAt: new Date(0).toISOString() })));
+
+/**
+ * Sides measured in GATEWAY_PAIRS rounds of GATEWAY_SLICE_S s runs, each side once per round in a
+ * rotating order (after an unmeasured 5 s warm-up each), so drift of a shared machine falls on all.
+ */
+async function rotatingRounds(sides: { url: string; pid: number | undefined }[], headers: Record<string, string>): Promise<Load[][]> {
+  for (const side of sides) await load(side.url, headers, 5); // warm-up (JIT), not measured
+  const results: Load[][] = sides.map(() => []);
+  for (let round = 0; round < GATEWAY_PAIRS; round++) {
+    for (let k = 0; k < sides.length; k++) {
+      const i = (round + k) % sides.length;
+      results[i].push(await load(sides[i].url, headers, GATEWAY_SLICE_S, CONNECTIONS, sides[i].pid));
+    }
+  }
+  return results;
+}
+
 function median(xs: number[]): number {
   return pct(xs, 50);
 }
@@ -356,15 +375,8 @@ async function benchGatewayVariants(): Promise<void> {
     bare = await startBare(3309, body, SERVICE_CPUS);
     const barePid = bare.pid;
     pinStack(OTHER_CPUS);
-    const sides = [...gws.map((g) => ({ label: g.dir, port: g.port, pid: g.svc.pid })), { label: 'bare node:http (same bytes)', port: 3309, pid: barePid }];
-    for (const side of sides) await load(url(side.port), auth, 5); // warm-up (JIT), not measured
-    const results: Load[][] = sides.map(() => []);
-    for (let round = 0; round < GATEWAY_PAIRS; round++) {
-      for (let k = 0; k < sides.length; k++) {
-        const i = (round + k) % sides.length;
-        results[i].push(await load(url(sides[i].port), auth, GATEWAY_SLICE_S, CONNECTIONS, sides[i].pid));
-      }
-    }
+    const sides = [...gws.map((g) => ({ label: g.dir, url: url(g.port), pid: g.svc.pid })), { label: 'bare node:http (same bytes)', url: url(3309), pid: barePid }];
+    const results = await rotatingRounds(sides, auth);
     say(`### Gateway builds compared on (a)'s path (${GATEWAY_PAIRS} rounds of ${GATEWAY_SLICE_S} s runs, order rotating, all on CPU ${SERVICE_CPUS ?? '(unpinned)'})`);
     say();
     table(sides.map((side, i) => [side.label, results[i]]));
@@ -386,7 +398,7 @@ async function benchGatewayVariants(): Promise<void> {
  */
 async function benchProxy(): Promise<void> {
   const { key, pages } = await seedOrg();
-  const incidents = JSON.stringify(Array.from({ length: 5 }, (_, i) => ({ id: `inc_${i}`, title: `Incident ${i}`, status: 'resolved', message: null, createdAt: new Date(0).toISOString() })));
+  const incidents = INCIDENTS;
   const upstream = await startBare(3303, incidents, OTHER_CPUS);
   let gw: ServiceProcess | undefined;
   try {
@@ -581,7 +593,7 @@ function save(name: string, data: unknown): void {
 async function benchFloor(): Promise<void> {
   const { key, pages } = await seedOrg();
   const auth = { authorization: `Bearer ${key}` };
-  const incidents = JSON.stringify(Array.from({ length: 5 }, (_, i) => ({ id: `inc_${i}`, title: `Incident ${i}`, status: 'resolved', message: null, createdAt: new Date(0).toISOString() })));
+  const incidents = INCIDENTS;
   const started: Started[] = [];
   let gw: ServiceProcess | undefined;
   try {
@@ -615,19 +627,8 @@ async function benchFloor(): Promise<void> {
     ];
     for (const side of b) if ((await fetch(side.url, { headers: auth }).then((r) => r.text())) !== incidents) throw new Error(`${side.label} answers another body`);
     pinStack(OTHER_CPUS);
-    const rounds = async (group: typeof a): Promise<Load[][]> => {
-      for (const side of group) await load(side.url, auth, 5); // warm-up (JIT), not measured
-      const results: Load[][] = group.map(() => []);
-      for (let round = 0; round < GATEWAY_PAIRS; round++) {
-        for (let k = 0; k < group.length; k++) {
-          const i = (round + k) % group.length;
-          results[i].push(await load(group[i].url, auth, GATEWAY_SLICE_S, CONNECTIONS, group[i].pid));
-        }
-      }
-      return results;
-    };
-    const ra = await rounds(a);
-    const rb = await rounds(b);
+    const ra = await rotatingRounds(a, auth);
+    const rb = await rotatingRounds(b, auth);
     say(`### Floor of (a) and (b): the frameworks alone on the same paths (${GATEWAY_PAIRS} rounds of ${GATEWAY_SLICE_S} s runs, order rotating, all on CPU ${SERVICE_CPUS ?? '(unpinned)'} but the direct upstream)`);
     say();
     table(a.map((side, i) => [side.label, ra[i]]));
